@@ -1,0 +1,60 @@
+# Waymark: `make run` to try it, `make test` to check it. Nothing else is needed
+# but a Python 3.12+ interpreter, which this Makefile looks for (or PYTHON=...).
+
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+# The first interpreter of version 3.12 or newer: on PATH, then pyenv's, then /usr.
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
+	$$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do \
+	  for c in $$(command -v $$p 2>/dev/null || ls -d $$p 2>/dev/null); do \
+	    $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$c; exit 0; }; \
+	  done; done)
+
+.PHONY: run test lint fixtures env clean help
+
+help:
+	@echo "make run        start the site on http://127.0.0.1:$(PORT) (SQLite, demo data)"
+	@echo "make test       lint, migration check and the whole test suite"
+	@echo "make fixtures   regenerate fixtures/roadmap.json from the seed markdown"
+
+# The environment is rebuilt when the lockfile changes.
+$(VENV)/.installed: requirements-dev.lock
+	@test -n "$(PYTHON)" || { echo "error: no Python 3.12+ found; install one or pass PYTHON=/path/to/python3.12" >&2; exit 1; }
+	@echo "Creating $(VENV) with $(PYTHON)"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	@touch $@
+
+env: $(VENV)/.installed
+
+run: env
+	DEBUG=true $(PY) manage.py migrate --no-input
+	DEBUG=true $(PY) manage.py createcachetable
+	DEBUG=true $(PY) manage.py loaddata fixtures/roadmap.json
+	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: env
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Runs on DATABASE_URL when it is set (CI points it at PostgreSQL), SQLite otherwise.
+# A missing migration fails a test (tests/config/test_migrations.py).
+test: lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The fixture is the importer's output for the seed, dumped with natural keys;
+# a test fails when the two drift apart.
+fixtures: env
+	mkdir -p var && rm -f var/fixtures.sqlite3
+	DEBUG=true DATABASE_URL=sqlite:///var/fixtures.sqlite3 $(PY) manage.py migrate -v0
+	DEBUG=true DATABASE_URL=sqlite:///var/fixtures.sqlite3 $(PY) manage.py import_roadmap fixtures/ai-ml-roadmap-2025.md
+	DEBUG=true DATABASE_URL=sqlite:///var/fixtures.sqlite3 $(PY) manage.py dumpdata roadmap \
+	  --natural-foreign --natural-primary --indent 1 -o fixtures/roadmap.json
+	rm -f var/fixtures.sqlite3
+
+clean:
+	rm -rf $(VENV) var staticfiles test-artifacts

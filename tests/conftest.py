@@ -1,0 +1,66 @@
+"""Shared people and content for every test.
+
+The four people of the house style: a learner, a mentor (of the learner's
+cohort, once cohorts exist), an editor, and an outsider who belongs to nothing.
+Roles are granted the way the product grants them, through the groups the data
+migrations create.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+# The repository keeps its own copy of the seed; tests/roadmap checks it still
+# matches ../shared/seed when that folder is beside the checkout.
+SEED = ROOT / "fixtures" / "ai-ml-roadmap-2025.md"
+SHARED_SEED = ROOT.parent / "shared" / "seed" / "ai-ml-roadmap-2025.md"
+FIXTURE = ROOT / "fixtures" / "roadmap.json"
+PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+def _make_user(django_user_model, email, **extra):
+    return django_user_model.objects.create_user(email=email, password=PASSWORD, **extra)
+
+
+@pytest.fixture
+def learner(django_user_model):
+    return _make_user(django_user_model, "learner@example.com", display_name="Lena Learner")
+
+
+@pytest.fixture
+def outsider(django_user_model):
+    return _make_user(django_user_model, "outsider@example.com", display_name="Otto Outsider")
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = _make_user(django_user_model, "editor@example.com", display_name="Edith Editor", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser(email="root@example.com", password=PASSWORD)
+
+
+@pytest.fixture
+def roadmap(db):
+    """The whole seed roadmap, loaded from the committed fixture as `make run` loads it."""
+    call_command("loaddata", str(FIXTURE), verbosity=0)
+    from roadmap.models import Roadmap
+
+    return Roadmap.objects.get()
+
+
+@pytest.fixture
+def seed_path():
+    return SEED
