@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 
 class UserManager(BaseUserManager):
@@ -66,3 +67,20 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self):
         return self.display_name or self.email
+
+    # Roles: the checks live here and in accounts.roles, nowhere else.
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        """Names of the role groups the user is in (one query, then cached on the instance)."""
+        from accounts.roles import GROUP_NAMES
+
+        names = set(self.groups.filter(name__in=GROUP_NAMES.values()).values_list("name", flat=True))
+        return frozenset(role for role, group in GROUP_NAMES.items() if group in names)
+
+    @property
+    def is_editor(self) -> bool:
+        return self.is_superuser or "editor" in self.role_names
+
+    @property
+    def is_mentor(self) -> bool:
+        return "mentor" in self.role_names
