@@ -1,0 +1,167 @@
+"""A learner's progress: topic and project status, notes, path choices, plan, activity.
+
+Every foreign key to roadmap content is PROTECT: an editor cannot delete a
+topic, project or section that someone's progress points at, and reloading the
+roadmap fixture (keyed by natural keys) updates rows in place, so no progress
+is ever orphaned. Rows cascade with their user, so deleting an account removes
+all of its data.
+"""
+
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.db import models
+
+from roadmap.models import ProjectIdea, Section, Topic
+
+NOTE_MAX_LENGTH = 5000
+REFLECTION_MAX_LENGTH = 2000
+
+
+class TopicStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    SKIPPED = "skipped", "Skipped"
+
+
+class ProjectStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+
+
+class TopicProgress(models.Model):
+    """A learner's status for one leaf topic. No row means "not started"."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_progress"
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="progress")
+    status = models.CharField(max_length=20, choices=TopicStatus.choices, default=TopicStatus.NOT_STARTED)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "topic progress"
+        constraints = [
+            # Saving is an upsert on this constraint, so two tabs saving at once leave one row.
+            models.UniqueConstraint(fields=["user", "topic"], name="progress_one_row_per_learner_topic"),
+        ]
+        indexes = [models.Index(fields=["user", "status"], name="progress_user_status_idx")]
+
+    def __str__(self):
+        return f"{self.user} · {self.topic}: {self.get_status_display()}"
+
+
+class ProjectProgress(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_progress"
+    )
+    project = models.ForeignKey(ProjectIdea, on_delete=models.PROTECT, related_name="progress")
+    status = models.CharField(max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.NOT_STARTED)
+    evidence_url = models.URLField(
+        "evidence link",
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="A link to the code, demo or write-up (http or https).",
+    )
+    reflection = models.TextField(blank=True, max_length=REFLECTION_MAX_LENGTH)
+    updated_at = models.DateTimeField()
+    # A mentor's review of a done project (cohorts issue).
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_comment = models.TextField(blank=True, max_length=REFLECTION_MAX_LENGTH)
+
+    class Meta:
+        verbose_name_plural = "project progress"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "project"], name="progress_one_row_per_learner_project"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.project.title}: {self.get_status_display()}"
+
+
+class TopicNote(models.Model):
+    """A private plain-text note on a topic, visible only to its author."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_notes")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="notes")
+    text = models.TextField(max_length=NOTE_MAX_LENGTH)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="progress_one_note_per_learner_topic"),
+        ]
+
+    def __str__(self):
+        return f"Note by {self.user} on {self.topic}"
+
+
+class PathChoice(models.Model):
+    """A section of an elective phase (Phase 8) that the learner chose to follow."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="path_choices")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="path_choices")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "section"], name="progress_one_choice_per_learner_section"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} follows {self.section}"
+
+
+class Pace(models.TextChoices):
+    TWELVE_MONTHS = "twelve_months", "12 months (the roadmap's timeline)"
+    STEADY = "steady", "Steady (the upper end of each phase's duration)"
+
+
+class LearningPlan(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan")
+    start_date = models.DateField()
+    pace = models.CharField(max_length=20, choices=Pace.choices, default=Pace.TWELVE_MONTHS)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.user}: from {self.start_date} ({self.get_pace_display()})"
+
+
+class Activity(models.Model):
+    """One status change, recorded when it happens and never edited (append-only)."""
+
+    class Kind(models.TextChoices):
+        TOPIC = "topic", "Topic"
+        PROJECT = "project", "Project"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(
+        ProjectIdea, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name_plural = "activities"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="progress_activity_recent_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="topic", topic__isnull=False, project__isnull=True)
+                | models.Q(kind="project", project__isnull=False, topic__isnull=True),
+                name="progress_activity_points_at_one_thing",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.from_status} → {self.to_status} at {self.created_at:%Y-%m-%d %H:%M}"
