@@ -41,6 +41,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=80, blank=True, help_text="Shown to others instead of the email address."
     )
     time_zone = models.CharField(max_length=64, default="UTC")
+    email_cohort_updates = models.BooleanField(
+        "email me about my cohort",
+        default=True,
+        help_text="News from your cohort and your mentor's replies, by email.",
+    )
     is_staff = models.BooleanField(
         default=False, help_text="Can sign in to the admin site (editors and superusers)."
     )
