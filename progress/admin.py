@@ -1,0 +1,190 @@
+"""Progress in the admin.
+
+Cohorts: editors (through the Editors group's permissions) and superusers
+manage every cohort here; mentors manage their own from the site.
+
+A learner's own records (topic and project progress, plan, path choices,
+activity) are shown to superusers only, read-only: they change through the
+learner's own pages, and the activity log is append-only. Deleting stays
+possible for a superuser clearing up. Private notes are not registered at all:
+they belong to their author.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+
+from accounts.models import User
+from progress.models import (
+    Activity,
+    Cohort,
+    LearningPlan,
+    Membership,
+    PathChoice,
+    ProjectProgress,
+    TopicProgress,
+)
+
+
+class UserByEmailField(forms.ModelChoiceField):
+    """A person picked by typing their email address.
+
+    Editors have no permission on users (so no user autocomplete or lookup
+    popup), and a select of every account would not scale; an email they were
+    given works for both."""
+
+    widget = forms.EmailInput
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=User.objects.all(), to_field_name="email", **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.queryset.get(email__iexact=value.strip())
+        except User.DoesNotExist:
+            raise ValidationError(
+                "No one has an account with this email address.", code="invalid_choice"
+            ) from None
+
+
+class MembershipInlineForm(forms.ModelForm):
+    user = UserByEmailField(label="Learner's email")
+
+    class Meta:
+        model = Membership
+        fields = ["cohort", "user", "joined_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Show the email, not the primary key (the row's user is select_related).
+            self.initial["user"] = self.instance.user.email
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    form = MembershipInlineForm
+    extra = 1
+    readonly_fields = ["name"]
+    fields = ["user", "name", "joined_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    @admin.display(description="shown as")
+    def name(self, membership):
+        return membership.user.display_name if membership.pk else ""
+
+
+class CohortAdminForm(forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = ["name", "start_date", "mentors"]
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    form = CohortAdminForm
+    inlines = [MembershipInline]
+    list_display = ["name", "mentor_names", "learner_count", "start_date", "created_at"]
+    list_filter = ["start_date", "created_at"]
+    search_fields = ["name", "mentors__display_name", "mentors__email"]
+    list_select_related = False  # no foreign keys; mentors come from one prefetch
+    # The Mentors group is small, so every mentor fits in a two-pane picker.
+    filter_horizontal = ["mentors"]
+    readonly_fields = ["invite_link", "created_at"]
+    fields = ["name", "start_date", "mentors", "invite_link", "created_at"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(learner_count=Count("memberships", distinct=True))
+            .prefetch_related("mentors")
+        )
+
+    @admin.display(description="mentors")
+    def mentor_names(self, cohort):
+        return ", ".join(str(mentor) for mentor in cohort.mentors.all()) or "—"
+
+    @admin.display(description="learners", ordering="learner_count")
+    def learner_count(self, cohort):
+        return cohort.learner_count
+
+    @admin.display(description="join link")
+    def invite_link(self, cohort):
+        return cohort.get_invite_path() if cohort.pk else "Made when the cohort is saved."
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipInlineForm
+    list_display = ["user", "cohort", "joined_at"]
+    list_filter = ["cohort", "joined_at"]
+    search_fields = ["cohort__name", "user__display_name", "user__email"]
+    list_select_related = ["user", "cohort"]
+    fields = ["cohort", "user", "joined_at"]
+
+
+class ReadOnlyForSuperusers(admin.ModelAdmin):
+    """A learner's own data: superusers may look and delete, nobody edits here."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(TopicProgress)
+class TopicProgressAdmin(ReadOnlyForSuperusers):
+    list_display = ["user", "topic", "status", "updated_at"]
+    list_filter = ["status", "topic__section__phase"]
+    search_fields = ["user__email", "user__display_name", "topic__title"]
+    list_select_related = ["user", "topic"]
+    date_hierarchy = "updated_at"
+
+
+@admin.register(ProjectProgress)
+class ProjectProgressAdmin(ReadOnlyForSuperusers):
+    list_display = ["user", "project", "status", "evidence_url", "reviewed_at", "reviewed_by"]
+    list_filter = ["status", "project__level", "reviewed_at"]
+    search_fields = ["user__email", "user__display_name", "project__title"]
+    list_select_related = ["user", "project", "reviewed_by"]
+
+
+@admin.register(PathChoice)
+class PathChoiceAdmin(ReadOnlyForSuperusers):
+    list_display = ["user", "section", "created_at"]
+    list_filter = ["section"]
+    search_fields = ["user__email", "user__display_name"]
+    list_select_related = ["user", "section"]
+
+
+@admin.register(LearningPlan)
+class LearningPlanAdmin(ReadOnlyForSuperusers):
+    list_display = ["user", "start_date", "pace", "updated_at"]
+    list_filter = ["pace"]
+    search_fields = ["user__email", "user__display_name"]
+    list_select_related = ["user"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnlyForSuperusers):
+    list_display = ["created_at", "user", "kind", "topic", "project", "from_status", "to_status"]
+    list_filter = ["kind", "to_status"]
+    search_fields = ["user__email", "user__display_name"]
+    list_select_related = ["user", "topic", "project"]
+    date_hierarchy = "created_at"

@@ -41,6 +41,26 @@ def outsider(django_user_model):
 
 
 @pytest.fixture
+def mentor(django_user_model, learner):
+    """A mentor of the cohort the `learner` belongs to (see the `cohort` fixture)."""
+    from accounts.roles import role_grant
+    from progress.models import Cohort, Membership
+
+    user = _make_user(django_user_model, "mentor@example.com", display_name="Mina Mentor")
+    role_grant(user=user, role="mentor")
+    cohort = Cohort.objects.create(name="Spring cohort")
+    cohort.mentors.add(user)
+    Membership.objects.create(cohort=cohort, user=learner)
+    return user
+
+
+@pytest.fixture
+def cohort(mentor):
+    """The cohort `mentor` mentors and `learner` belongs to."""
+    return mentor.mentored_cohorts.get()
+
+
+@pytest.fixture
 def editor(django_user_model):
     user = _make_user(django_user_model, "editor@example.com", display_name="Edith Editor", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
