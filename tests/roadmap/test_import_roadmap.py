@@ -4,7 +4,7 @@ import json
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from roadmap.models import (
     CareerPath,
@@ -227,3 +227,205 @@ def test_the_committed_fixture_is_what_the_importer_makes_of_the_seed():
 @pytest.mark.skipif(not SHARED_SEED.exists(), reason="no shared seed beside the checkout")
 def test_the_seed_copy_matches_the_shared_seed():
     assert SEED.read_bytes() == SHARED_SEED.read_bytes()
+
+
+def test_it_changes_nothing_on_a_second_run():
+    run(SEED)
+    before = snapshot()
+
+    out = run(SEED)
+
+    assert snapshot() == before
+    assert (
+        out.strip() == f"Imported {KEY}: 0 created, 0 updated, 412 unchanged; no longer in the markdown: none"
+    )
+
+
+def test_loading_the_fixture_twice_changes_nothing():
+    call_command("loaddata", str(FIXTURE), verbosity=0)
+    before = snapshot()
+
+    call_command("loaddata", str(FIXTURE), verbosity=0)
+
+    assert snapshot() == before
+    assert Topic.objects.count() == 238
+
+
+def test_it_changes_nothing_after_the_fixture_was_loaded(roadmap):
+    before = snapshot()
+
+    out = run(SEED)
+
+    assert snapshot() == before
+    assert "0 created, 0 updated, 412 unchanged" in out
+
+
+def test_it_updates_an_edited_link_and_title_in_place(seed_copy):
+    run(seed_copy)
+    resource = Resource.objects.get(title="Kaggle Learn")
+    section = Section.objects.get(title="Python Proficiency")
+    untouched = Topic.objects.get(title="Type hints")
+    edit(
+        seed_copy,
+        "| Practice | Kaggle Learn | https://www.kaggle.com/learn |",
+        "| Practice | Kaggle Learn | https://www.kaggle.com/learn/python |",
+    )
+    edit(seed_copy, "### Python Proficiency", "### Python proficiency")
+
+    out = run(seed_copy)
+
+    resource.refresh_from_db()
+    assert (resource.pk, resource.url) == (
+        Resource.objects.get(key=resource.key).pk,
+        "https://www.kaggle.com/learn/python",
+    )
+    section_now = Section.objects.get(key=section.key)
+    assert (section_now.pk, section_now.title) == (section.pk, "Python proficiency")
+    assert Topic.objects.get(key=untouched.key).pk == untouched.pk
+    assert Resource.objects.count() == 67
+    assert "0 created, 2 updated, 410 unchanged; no longer in the markdown: none" in out
+
+
+def test_it_reports_a_removed_topic_and_keeps_it(seed_copy):
+    run(seed_copy)
+    removed = Topic.objects.get(title="Type hints")
+    edit(
+        seed_copy,
+        "├── Jupyter notebooks / JupyterLab\n└── Type hints\n",
+        "└── Jupyter notebooks / JupyterLab\n",
+    )
+
+    out = run(seed_copy)
+
+    assert Topic.objects.filter(pk=removed.pk).exists()
+    assert out.strip().endswith(f"no longer in the markdown: {removed.key}")
+    assert "0 created, 0 updated, 411 unchanged" in out
+
+
+def test_it_creates_a_new_topic_under_its_parent(seed_copy):
+    run(seed_copy)
+    edit(
+        seed_copy,
+        "│   └── Matrix decomposition\n",
+        "│   ├── Matrix decomposition\n│   └── Singular value decomposition\n",
+    )
+
+    out = run(seed_copy)
+
+    topic = Topic.objects.get(title="Singular value decomposition")
+    assert topic.parent.title == "Linear Algebra"
+    assert (topic.order, topic.depth) == (4, 2)
+    assert "1 created, 0 updated, 412 unchanged" in out
+
+
+def test_it_writes_nothing_on_a_dry_run(seed_copy):
+    dry = run(seed_copy, "--dry-run")
+    assert not Roadmap.objects.exists()
+    assert f"create {KEY}/prerequisites" in dry
+    assert dry.strip().endswith(
+        f"Would import {KEY}: 412 created, 0 updated, 0 unchanged; no longer in the markdown: none"
+    )
+
+    run(seed_copy)
+    before = snapshot()
+    edit(
+        seed_copy,
+        "| Book | Fluent Python | O'Reilly |",
+        "| Book | Fluent Python | https://www.oreilly.com/fluent-python |",
+    )
+    dry = run(seed_copy, "--dry-run")
+
+    assert snapshot() == before
+    assert f"update {KEY}/prerequisites/python-proficiency/resources/fluent-python (url, publisher)" in dry
+    assert "0 created, 1 updated, 411 unchanged" in dry
+
+
+def test_it_relinks_the_timeline_when_phases_change(seed_copy):
+    run(seed_copy)
+    edit(seed_copy, "Month 11-12:  Fine-tuning + MLOps", "Month 11-12:  Fine-tuning")
+    edit(seed_copy, "Ongoing:      Specialization + Projects", "Ongoing:      MLOps + Specialization")
+
+    out = run(seed_copy)
+
+    assert sorted(TimelineEntry.objects.get(label="Month 11-12").phases.values_list("number", flat=True)) == [
+        6
+    ]
+    assert sorted(TimelineEntry.objects.get(label="Ongoing").phases.values_list("number", flat=True)) == [
+        7,
+        8,
+    ]
+    assert "0 created, 2 updated, 410 unchanged" in out
+
+
+def test_it_uses_the_key_option(seed_copy):
+    run(seed_copy, "--key", "my-roadmap")
+
+    assert Roadmap.objects.get().key == "my-roadmap"
+    assert Phase.objects.get(number=1).key == "my-roadmap/prerequisites"
+
+
+def test_it_loads_existing_rows_with_one_query_per_model(seed_copy, django_assert_max_num_queries):
+    run(seed_copy)
+    edit(seed_copy, "### Python Proficiency", "### Python proficiency")
+
+    # One select per model, one for the timeline's phases, the update, and the savepoint.
+    with django_assert_max_num_queries(len(MODELS) + 4):
+        run(seed_copy)
+
+
+# (old, new, the text that starts the line the error names, message)
+MALFORMED = {
+    "unclosed fence": (
+        "└── Knowing when NOT to use AI\n```",
+        "└── Knowing when NOT to use AI",
+        "```\nHuman Skills That Matter",
+        "code fence is never closed",
+    ),
+    "short table row": (
+        "| Practice | Kaggle Learn | https://www.kaggle.com/learn |",
+        "| Practice | Kaggle Learn |",
+        "| Practice | Kaggle Learn |",
+        "table row has 2 cells, the header has 3",
+    ),
+    "bad indentation": (
+        "│   ├── Matrix operations",
+        "│  ├── Matrix operations",
+        "│  ├── Matrix operations",
+        "tree line has broken indentation",
+    ),
+    "unknown type": (
+        "| Practice | Kaggle Learn |",
+        "| Podcast | Kaggle Learn |",
+        "| Podcast | Kaggle Learn |",
+        "unknown resource type 'Podcast'",
+    ),
+    "unrecognised line": (
+        "### Data Manipulation\n",
+        "### Data Manipulation\nSee also the appendix.\n",
+        "See also the appendix.",
+        "unexpected line",
+    ),
+    "unrecognised heading": (
+        "## YouTube Channels",
+        "## Podcasts",
+        "## Podcasts",
+        "unrecognised section heading",
+    ),
+}
+
+
+@pytest.mark.parametrize(("old", "new", "marker", "message"), MALFORMED.values(), ids=MALFORMED.keys())
+def test_it_refuses_malformed_markdown_and_writes_nothing(seed_copy, old, new, marker, message):
+    run(seed_copy)
+    before = snapshot()
+    edit(seed_copy, old, new)
+    # A renamed roadmap too, so that any write before the error would show in the snapshot.
+    edit(seed_copy, "# AI & Machine Learning Roadmap 2025", "# AI & Machine Learning Roadmap 2026")
+    text = seed_copy.read_text(encoding="utf-8")
+    line = text[: text.index(marker)].count("\n") + 1
+
+    with pytest.raises(CommandError) as error:
+        run(seed_copy)
+
+    assert str(error.value).startswith(f"{seed_copy}:{line}: {message}")
+    assert snapshot() == before
