@@ -6,12 +6,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-# The first interpreter of version 3.12 or newer: on PATH, then pyenv's, then /usr.
-PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
-	$$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do \
-	  for c in $$(command -v $$p 2>/dev/null || ls -d $$p 2>/dev/null); do \
-	    $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$c; exit 0; }; \
-	  done; done)
+# The newest interpreter of version 3.12 or newer (3.13 is what production runs):
+# for each version, on PATH, then pyenv's, then /usr; plain python3 last. Each
+# candidate must really run (a pyenv shim for an unselected version does not).
+PYTHON ?= $(shell for v in 3.14 3.13 3.12; do \
+	  for c in $$(command -v python$$v 2>/dev/null) $$HOME/.pyenv/versions/$$v*/bin/python3 \
+	           /usr/local/bin/python$$v /usr/bin/python$$v; do \
+	    [ -x "$$c" ] && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	      && { echo "$$c"; exit 0; }; \
+	  done; done; \
+	c=$$(command -v python3) && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo "$$c")
 
 .PHONY: run test lint fixtures env clean help
 
