@@ -111,7 +111,7 @@ def _validated(row):
         except ValidationError as error:
             raise RoadmapImportError(
                 row.line,
-                f"{row.model._meta.verbose_name} {model_field.verbose_name}: {' '.join(error.messages)}",
+                f"{row.model._meta.verbose_name} {model_field.verbose_name}: {' '.join(dict.fromkeys(error.messages))}",
             ) from None
     return row
 
@@ -304,7 +304,8 @@ def _check_phase_numbers(rows, existing):
             raise RoadmapImportError(
                 row.line,
                 f"Phase {row.values['number']} is still held by {held[row.values['number']]}, which the "
-                "markdown no longer has; renumber or delete that phase in the admin first",
+                "markdown no longer has (a phase whose title changes gets a new key); renumber or "
+                "delete that phase in the admin first",
             )
 
 

@@ -405,6 +405,12 @@ MALFORMED = {
         "See also the appendix.",
         "unexpected line",
     ),
+    "invalid link": (
+        "| Practice | Kaggle Learn | https://www.kaggle.com/learn |",
+        "| Practice | Kaggle Learn | https://www.kaggle .com/learn |",
+        "| Practice | Kaggle Learn |",
+        "resource link: Enter a valid URL.",
+    ),
     "unrecognised heading": (
         "## YouTube Channels",
         "## Podcasts",
@@ -428,4 +434,21 @@ def test_it_refuses_malformed_markdown_and_writes_nothing(seed_copy, old, new, m
         run(seed_copy)
 
     assert str(error.value).startswith(f"{seed_copy}:{line}: {message}")
+    assert snapshot() == before
+
+
+def test_it_refuses_to_give_a_dropped_phase_number_to_a_renamed_phase(seed_copy):
+    run(seed_copy)
+    before = snapshot()
+    edit(seed_copy, "## Phase 3: Deep Learning (2-3 months)", "## Phase 3: Deeper Learning (2-3 months)")
+    line = (
+        seed_copy.read_text(encoding="utf-8").split("\n").index("## Phase 3: Deeper Learning (2-3 months)")
+        + 1
+    )
+
+    with pytest.raises(
+        CommandError, match=f"^{seed_copy}:{line}: Phase 3 is still held by {KEY}/deep-learning"
+    ):
+        run(seed_copy)
+
     assert snapshot() == before
