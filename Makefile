@@ -17,7 +17,7 @@ PYTHON ?= $(shell for v in 3.14 3.13 3.12; do \
 	  done; done; \
 	c=$$(command -v python3) && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo "$$c")
 
-.PHONY: run test lint fixtures env clean help
+.PHONY: run test lint fixtures env checkers clean help
 
 help:
 	@echo "make run        start the site on http://127.0.0.1:$(PORT) (SQLite, demo data)"
@@ -34,6 +34,16 @@ $(VENV)/.installed: requirements-dev.lock
 
 env: $(VENV)/.installed
 
+# The checkers the browser tests run (axe-core, the Nu Html Checker), exactly as
+# package-lock.json pins them. --ignore-scripts: vnu-jar's install script would
+# download a Java runtime; the system's Java 17 runs vnu.jar. `make run` needs none of it.
+node_modules/.installed: package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm is needed for the browser tests' checkers (apt-get install npm)" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+checkers: node_modules/.installed
+
 run: env
 	DEBUG=true $(PY) manage.py migrate --no-input
 	DEBUG=true $(PY) manage.py createcachetable
@@ -47,7 +57,7 @@ lint: env
 
 # Runs on DATABASE_URL when it is set (CI points it at PostgreSQL), SQLite otherwise.
 # A missing migration fails a test (tests/config/test_migrations.py).
-test: lint
+test: lint checkers
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The fixture is the importer's output for the seed, dumped with natural keys;
@@ -61,4 +71,4 @@ fixtures: env
 	rm -f var/fixtures.sqlite3
 
 clean:
-	rm -rf $(VENV) var staticfiles test-artifacts
+	rm -rf $(VENV) var staticfiles test-artifacts node_modules
