@@ -1,0 +1,28 @@
+"""The one response header Django's SecurityMiddleware cannot send: Permissions-Policy.
+
+It lives beside settings.py because, like the SECURE_* settings it sits next to
+there, it is site-wide HTTP policy that belongs to no area of the domain.
+"""
+
+from collections.abc import Mapping, Sequence
+
+from django.conf import settings
+
+
+def permissions_policy_header(policy: Mapping[str, Sequence[str]]) -> str:
+    """`{"camera": (), "fullscreen": ("self",)}` -> `camera=(), fullscreen=(self)`."""
+    return ", ".join(f"{feature}=({' '.join(allowlist)})" for feature, allowlist in policy.items())
+
+
+class PermissionsPolicyMiddleware:
+    """Tell browsers which powerful features no page of the site (nor anything injected into one) may use."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        header = permissions_policy_header(settings.PERMISSIONS_POLICY)
+        if header:
+            response.headers.setdefault("Permissions-Policy", header)
+        return response
