@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.TimezoneMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.navigation",
             ],
         },
     },
@@ -136,6 +138,20 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
 if ACCOUNT_EMAIL_VERIFICATION not in {"none", "optional", "mandatory"}:
     raise ImproperlyConfigured("ACCOUNT_EMAIL_VERIFICATION must be none, optional or mandatory.")
+# Links in emails come from SITE_URL, never from the request's Host header.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_SESSION_REMEMBER = None  # ask: "Remember me" on the sign-in form
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# Counted in the shared cache (CACHES), so every worker sees the same attempts.
+ACCOUNT_RATE_LIMITS = {
+    # Failed sign-ins: per address (5 in 5 minutes) and per client.
+    "login_failed": "20/m/ip,5/5m/key",
+    # Sign-ups: generous enough for a classroom behind one address.
+    "signup": "30/h/ip",
+    # Reset emails: per client, and per address so nobody's inbox is flooded.
+    "reset_password": "10/h/ip,3/h/key",
+}
 
 # Email: Django 6.1 mailers. Printed to the console in development; production
 # must name a real server in EMAIL_URL.
@@ -172,6 +188,8 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # A load balancer probes /healthz over plain http, behind the TLS terminator.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+# Behind the proxy every request comes from it: rate limits must count the client it names.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if SECURE_PROXY_SSL_HEADER else 0
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0

@@ -30,6 +30,8 @@ def healthz(request):
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Waymark's own account pages first; allauth's flows (sign-in, sign-up, ...) after.
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("roadmap.urls")),
 ]

@@ -116,8 +116,7 @@ def server(tmp_path_factory):
     # The release steps, as the README lists them.
     _manage(env, "migrate", "--no-input")
     _manage(env, "createcachetable")
-    if FIXTURE.exists():  # TEMP until fixtures/roadmap.json lands
-        _manage(env, "loaddata", str(FIXTURE))
+    _manage(env, "loaddata", str(FIXTURE))
     _manage(env, "collectstatic", "--no-input")
 
     log = tmp / "gunicorn.log"
@@ -197,6 +196,7 @@ def test_it_serves_the_roadmap_with_hashed_static_names(server):
     assert "max-age=31536000" in headers["Strict-Transport-Security"]
     page = body.decode()
     assert "<!doctype html>" in page.lower()
+    assert "Machine Learning Roadmap 2025</h1>" in page  # loaded by the release steps
     assert f'href="/static/{_hashed("css/site.css")}"' in page
 
 
