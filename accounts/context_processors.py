@@ -1,0 +1,61 @@
+"""What the site's navigation offers the person looking at it.
+
+The links are decided here, in Python, so templates never test roles themselves.
+"""
+
+from allauth.account import app_settings as allauth_settings
+from allauth.account.models import EmailAddress
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
+
+# Pages other apps provide, and who sees a link to each. A link appears only
+# once its URL name resolves, so the navigation never points at a page that
+# does not exist yet: these are the hooks the progress app fills in.
+ROLE_LINKS = (
+    # (label, URL name, who may reach it)
+    ("Dashboard", "progress:dashboard", lambda user: True),  # every signed-in person is a learner
+    ("Cohorts", "progress:cohorts", lambda user: user.is_mentor),
+    ("Admin", "admin:index", lambda user: user.is_editor),
+)
+
+# Pages where a reminder to verify the email address would only repeat the page.
+NO_VERIFY_PROMPT_ON = {"account_email", "account_confirm_email", "account_email_verification_sent"}
+
+
+def _links_for(request) -> list[dict]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    links = []
+    for label, url_name, may_see in ROLE_LINKS:
+        if not may_see(user):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        links.append({"label": label, "url": url, "current": request.path.startswith(url)})
+    return links
+
+
+def _unverified_email(request) -> str:
+    """The address to remind the person to verify, or "" when there is nothing to ask."""
+    user = request.user
+    if not user.is_authenticated or allauth_settings.EMAIL_VERIFICATION == "none":
+        return ""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.url_name in NO_VERIFY_PROMPT_ON:
+        return ""
+    addresses = list(EmailAddress.objects.filter(user=user).values_list("email", "verified", "primary"))
+    if any(verified for _email, verified, _primary in addresses):
+        return ""
+    primary = [email for email, _verified, is_primary in addresses if is_primary]
+    return primary[0] if primary else user.email
+
+
+def navigation(request) -> dict:
+    # Lazy, so a page that renders without the navigation pays no query for it.
+    return {
+        "nav_links": SimpleLazyObject(lambda: _links_for(request)),
+        "unverified_email": SimpleLazyObject(lambda: _unverified_email(request)),
+    }

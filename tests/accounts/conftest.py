@@ -1,0 +1,30 @@
+import re
+
+import pytest
+from django.core.cache import cache
+
+LINK = re.compile(r"https?://[^\s\"'<>]+")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(db):
+    """allauth counts attempts in the cache: every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    # Hashing is deliberately slow; these tests sign up and sign in many times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def links_in(message) -> list[str]:
+    """Every absolute link in an email's plain-text body."""
+    return LINK.findall(message.body)
+
+
+def html_part(message) -> str:
+    (html,) = [content for content, mimetype in message.alternatives if mimetype == "text/html"]
+    return html
