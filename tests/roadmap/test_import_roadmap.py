@@ -452,3 +452,21 @@ def test_it_refuses_to_give_a_dropped_phase_number_to_a_renamed_phase(seed_copy)
         run(seed_copy)
 
     assert snapshot() == before
+
+
+def test_it_imports_a_deep_tree(seed_copy):
+    edit(
+        seed_copy,
+        "│   └── Matrix decomposition\n",
+        "│   └── Matrix decomposition\n│       └── SVD\n│           └── Truncated SVD\n│               └── Randomized SVD\n",
+    )
+
+    run(seed_copy)
+
+    deepest = Topic.objects.get(title="Randomized SVD")
+    assert deepest.depth == 5
+    assert deepest.key.endswith(
+        "/math-for-ml/linear-algebra/matrix-decomposition/svd/truncated-svd/randomized-svd"
+    )
+    assert [deepest.parent.title, deepest.parent.parent.title] == ["Truncated SVD", "SVD"]
+    assert not Topic.objects.leaves().filter(title="Matrix decomposition").exists()
