@@ -128,7 +128,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/dashboard/"  # the learner's dashboard
 
 # django-allauth (new-style settings only): people sign in with their email address.
 ACCOUNT_LOGIN_METHODS = {"email"}

@@ -33,5 +33,6 @@ urlpatterns = [
     # Waymark's own account pages first; allauth's flows (sign-in, sign-up, ...) after.
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("", include("progress.urls")),
     path("", include("roadmap.urls")),
 ]

@@ -4,3 +4,78 @@ from django.apps import AppConfig
 class ProgressConfig(AppConfig):
     name = "progress"
     verbose_name = "Learner progress"
+
+    def export_user_data(self, user) -> dict:
+        """The learner's progress for "Your data": statuses, notes, projects, plan, path, activity.
+
+        Content is named by its stable key (and title, for people), so the
+        download still means something after the roadmap is edited."""
+        from progress.models import (
+            Activity,
+            LearningPlan,
+            PathChoice,
+            ProjectProgress,
+            TopicNote,
+            TopicProgress,
+        )
+
+        plan = LearningPlan.objects.filter(user=user).first()
+        return {
+            "topics": [
+                {
+                    "topic": row.topic.key,
+                    "title": row.topic.title,
+                    "status": row.status,
+                    "updated_at": row.updated_at,
+                }
+                for row in TopicProgress.objects.filter(user=user)
+                .select_related("topic")
+                .order_by("topic__key")
+            ],
+            "notes": [
+                {
+                    "topic": note.topic.key,
+                    "title": note.topic.title,
+                    "text": note.text,
+                    "updated_at": note.updated_at,
+                }
+                for note in TopicNote.objects.filter(user=user).select_related("topic").order_by("topic__key")
+            ],
+            "projects": [
+                {
+                    "project": row.project.key,
+                    "title": row.project.title,
+                    "status": row.status,
+                    "evidence_url": row.evidence_url,
+                    "reflection": row.reflection,
+                    "updated_at": row.updated_at,
+                    "reviewed_at": row.reviewed_at,
+                    "review_comment": row.review_comment,
+                }
+                for row in ProjectProgress.objects.filter(user=user)
+                .select_related("project")
+                .order_by("project__key")
+            ],
+            "plan": {"start_date": plan.start_date, "pace": plan.pace, "updated_at": plan.updated_at}
+            if plan
+            else None,
+            "path_choices": [
+                {"section": choice.section.key, "title": choice.section.title, "chosen_at": choice.created_at}
+                for choice in PathChoice.objects.filter(user=user)
+                .select_related("section")
+                .order_by("section__key")
+            ],
+            "activity": [
+                {
+                    "at": row.created_at,
+                    "kind": row.kind,
+                    "item": (row.topic or row.project).key,
+                    "title": row.topic.title if row.topic else row.project.title,
+                    "from": row.from_status,
+                    "to": row.to_status,
+                }
+                for row in Activity.objects.filter(user=user)
+                .select_related("topic", "project")
+                .order_by("created_at", "id")
+            ],
+        }

@@ -1,0 +1,212 @@
+"""Everything the learner's dashboard shows, gathered in a fixed number of queries.
+
+Six queries whatever the amount of progress or activity: the phases (with
+their timeline months), the outline (every topic with the learner's status),
+the plan, the ten latest changes, the activity per day, and the projects
+summary. tests/progress/test_dashboard.py holds the page to it.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, FilteredRelation, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from progress.activity import ActivitySummary, activity_summary
+from progress.models import Activity, LearningPlan, Pace, ProjectStatus, TopicStatus
+from progress.outline import Outline, TopicRow, learner_outline
+from progress.plan import PlanReport, phase_facts, plan_report, planning_phases
+from progress.stats import Tally
+from roadmap.models import Phase, ProjectIdea
+
+RECENT_CHANGES = 10
+
+
+@dataclass(frozen=True)
+class Bar:
+    """Widths (percent of the bar, as SVG attributes) of a stacked progress bar, and its words."""
+
+    label: str
+    done: str
+    skipped: str
+    skipped_x: str
+    in_progress: str
+    in_progress_x: str
+
+    @classmethod
+    def of(cls, tally: Tally, name: str) -> "Bar":
+        def width(count):
+            return 100 * count / tally.leaves if tally.leaves else 0.0
+
+        done, skipped, started = width(tally.done), width(tally.skipped), width(tally.in_progress)
+        label = (
+            f"{name}: {tally.percent}% completed ({tally.done} done, {tally.skipped} skipped, "
+            f"{tally.in_progress} in progress, of {tally.leaves} topics)"
+        )
+        return cls(
+            label=label,
+            done=f"{done:.2f}",
+            skipped=f"{skipped:.2f}",
+            skipped_x=f"{done:.2f}",
+            in_progress=f"{started:.2f}",
+            in_progress_x=f"{done + skipped:.2f}",
+        )
+
+
+@dataclass(frozen=True)
+class PhaseFigure:
+    phase: Phase
+    tally: Tally
+    # An elective phase whose sections the learner has not chosen yet: it counts for nothing.
+    needs_path: bool
+
+    @property
+    def bar(self) -> Bar:
+        return Bar.of(self.tally, f"Phase {self.phase.number}")
+
+
+@dataclass(frozen=True)
+class RecentChange:
+    when: datetime
+    title: str
+    url: str
+    from_label: str
+    to_label: str
+    is_project: bool
+    just_now: bool  # under a minute ago, where "0 minutes ago" would read oddly
+
+
+@dataclass(frozen=True)
+class ProjectsSummary:
+    total: int
+    done: int
+    in_progress: int
+
+    @property
+    def not_started(self) -> int:
+        return max(self.total - self.done - self.in_progress, 0)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    roadmap: object
+    phases: list[PhaseFigure]
+    outline: Outline
+    plan: PlanReport | None
+    activity: ActivitySummary
+    recent: list[RecentChange]
+    projects: ProjectsSummary
+
+    @property
+    def overall(self) -> Tally:
+        return self.outline.progress.overall
+
+    @property
+    def overall_bar(self) -> Bar:
+        return Bar.of(self.overall, "Overall")
+
+    @property
+    def current_phase(self) -> PhaseFigure | None:
+        """The first phase not yet completed on the learner's path (None when all are)."""
+        for figure in self.phases:
+            if figure.needs_path or (figure.tally.leaves and not figure.tally.is_complete):
+                return figure
+        return None
+
+    @property
+    def next_topics(self) -> list[TopicRow]:
+        return self.outline.next_topics(5)
+
+    @property
+    def last_active(self) -> datetime | None:
+        return self.recent[0].when if self.recent else None
+
+
+def _label(kind, status: str) -> str:
+    statuses = ProjectStatus if kind == Activity.Kind.PROJECT else TopicStatus
+    return statuses(status).label if status in statuses.values else status
+
+
+def recent_changes(user, *, now: datetime | None = None, limit: int = RECENT_CHANGES) -> list[RecentChange]:
+    """The learner's latest status changes, newest first (one query)."""
+    now = now or timezone.now()
+    rows = Activity.objects.filter(user=user).select_related("topic__section__phase", "project")[:limit]
+    projects_url = reverse("roadmap:projects")
+    changes = []
+    for row in rows:
+        if row.kind == Activity.Kind.PROJECT:
+            title, url = row.project.title, projects_url
+        else:
+            title, url = row.topic.title, f"{row.topic.section.phase.get_absolute_url()}#topic-{row.topic_id}"
+        changes.append(
+            RecentChange(
+                when=row.created_at,
+                title=title,
+                url=url,
+                from_label=_label(row.kind, row.from_status),
+                to_label=_label(row.kind, row.to_status),
+                is_project=row.kind == Activity.Kind.PROJECT,
+                just_now=now - row.created_at < timedelta(minutes=1),
+            )
+        )
+    return changes
+
+
+def projects_summary(user, *, roadmap_id: int) -> ProjectsSummary:
+    """How many of the roadmap's project ideas the learner has done or started (one query)."""
+    figures = (
+        ProjectIdea.objects.filter(roadmap_id=roadmap_id)
+        .annotate(mine=FilteredRelation("progress", condition=Q(progress__user=user)))
+        .aggregate(
+            total=Count("id"),
+            done=Count("id", filter=Q(mine__status=ProjectStatus.DONE)),
+            in_progress=Count("id", filter=Q(mine__status=ProjectStatus.IN_PROGRESS)),
+        )
+    )
+    return ProjectsSummary(**figures)
+
+
+def dashboard_for(
+    user, *, now: datetime | None = None, default_start: date | None = None
+) -> Dashboard | None:
+    """The learner's dashboard, or None before any roadmap is loaded.
+
+    `default_start` (a cohort's start date) stands in for the plan's start when
+    the learner has not saved a plan, as in `progress.plan.plan_for`."""
+    phases = list(planning_phases())
+    if not phases:
+        return None
+    roadmap = phases[0].roadmap
+    outline = learner_outline(user=user, roadmap_id=roadmap.pk)
+    progress = outline.progress
+    chosen = progress.chosen_sections
+    chosen_phases = {topic.phase_id for topic in outline.topics if topic.section_id in chosen}
+    figures = [
+        PhaseFigure(
+            phase=phase,
+            tally=progress.phases.get(phase.pk, Tally()),
+            needs_path=phase.is_elective and phase.pk not in chosen_phases,
+        )
+        for phase in phases
+    ]
+    activity = activity_summary(user, now=now)
+    plan = LearningPlan.objects.filter(user=user).first()
+    report = None
+    if plan is not None or default_start is not None:
+        report = plan_report(
+            phase_facts(phases, progress),
+            start_date=plan.start_date if plan else default_start,
+            pace=plan.pace if plan else Pace.TWELVE_MONTHS,
+            today=activity.today,
+            is_saved=plan is not None,
+        )
+    return Dashboard(
+        roadmap=roadmap,
+        phases=figures,
+        outline=outline,
+        plan=report,
+        activity=activity,
+        recent=recent_changes(user, now=now),
+        projects=projects_summary(user, roadmap_id=roadmap.pk),
+    )

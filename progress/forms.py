@@ -1,0 +1,43 @@
+"""Forms of the progress app."""
+
+from django import forms
+from django.utils import timezone
+
+from progress.models import LearningPlan
+from progress.plan import EARLIEST_START, latest_start
+
+
+class PlanForm(forms.ModelForm):
+    """A start date and a pace. Dates outside 2000 .. two years from today are refused."""
+
+    class Meta:
+        model = LearningPlan
+        fields = ["start_date", "pace"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "pace": forms.RadioSelect,
+        }
+        labels = {"start_date": "Start date"}
+        help_texts = {"start_date": "The day you started, or will start, the roadmap."}
+        error_messages = {"start_date": {"invalid": "Enter a date such as 2025-09-01."}}
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        field = self.fields["start_date"]
+        # <input type="date"> sends ISO dates; accept only those, so "03/04/2025" is not guessed at.
+        field.input_formats = ["%Y-%m-%d"]
+        field.widget.attrs.update(min=EARLIEST_START.isoformat(), max=latest_start(self.today).isoformat())
+
+    def clean_start_date(self):
+        start = self.cleaned_data["start_date"]
+        if start < EARLIEST_START:
+            raise forms.ValidationError(
+                f"Choose a date from {EARLIEST_START:%-d %B %Y} on.", code="too_early"
+            )
+        latest = latest_start(self.today)
+        if start > latest:
+            raise forms.ValidationError(
+                f"Choose a date no later than {latest:%-d %B %Y} (two years from today).", code="too_late"
+            )
+        return start

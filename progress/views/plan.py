@@ -1,0 +1,28 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from progress.activity import local_today
+from progress.forms import PlanForm
+from progress.models import LearningPlan
+from progress.plan import plan_for
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def plan(request):
+    today = local_today(request.user)
+    current = LearningPlan.objects.filter(user=request.user).first()
+    if request.method == "POST":
+        form = PlanForm(request.POST, instance=current, today=today)
+        if form.is_valid():
+            LearningPlan.objects.update_or_create(user=request.user, defaults=form.cleaned_data)
+            messages.success(request, "Your plan is saved.")
+            return redirect("progress:plan")
+        status = 400
+    else:
+        form = PlanForm(instance=current, initial={} if current else {"start_date": today}, today=today)
+        status = 200
+    context = {"form": form, "report": plan_for(request.user, today=today) if current else None}
+    return render(request, "progress/plan.html", context, status=status)
