@@ -8,9 +8,14 @@ learner's progress. Keys are set once and never recomputed from titles.
 Every row also has an explicit `order` among its siblings.
 """
 
+from urllib.parse import urlsplit
+
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+
+from roadmap.trees import attach_trees
 
 
 class KeyedManager(models.Manager):
@@ -35,6 +40,25 @@ class KeyedModel(models.Model):
         return (self.key,)
 
 
+def _count_of(queryset, group_by):
+    """A correlated subquery counting `queryset`'s rows, 0 when there are none.
+
+    Counting sections, topics and resources of a phase through joins in one
+    query would multiply the rows and inflate every count; one subquery each
+    keeps them right and still costs a single query."""
+    counted = queryset.order_by().values(group_by).annotate(n=models.Count("pk")).values("n")
+    return Coalesce(models.Subquery(counted), 0)
+
+
+class RoadmapQuerySet(models.QuerySet):
+    def current(self):
+        """The roadmap the site shows, or None before one is loaded.
+
+        The site follows one roadmap; taking the first by order keeps the choice
+        stable should an editor ever add a second one."""
+        return self.order_by("order", "id").first()
+
+
 class Roadmap(KeyedModel):
     title = models.CharField(max_length=200)
     tagline = models.CharField(max_length=300, blank=True)
@@ -47,11 +71,30 @@ class Roadmap(KeyedModel):
     skills_title = models.CharField(max_length=200, blank=True)
     last_updated = models.CharField(max_length=100, blank=True)
 
+    objects = KeyedManager.from_queryset(RoadmapQuerySet)()
+
     class Meta:
         ordering = ["order", "id"]
 
     def __str__(self):
         return self.title
+
+
+class PhaseQuerySet(models.QuerySet):
+    def of_current_roadmap(self):
+        """Phases of `Roadmap.objects.current()`, without a separate query for it."""
+        current = Roadmap.objects.order_by("order", "id").values("pk")[:1]
+        return self.filter(roadmap=models.Subquery(current))
+
+    def with_sizes(self):
+        """Annotate `section_count`, `topic_count` (leaves: the topics a learner
+        marks) and `resource_count`."""
+        of_phase = {"section__phase": models.OuterRef("pk")}
+        return self.annotate(
+            section_count=_count_of(Section.objects.filter(phase=models.OuterRef("pk")), "phase"),
+            topic_count=_count_of(Topic.objects.leaves().filter(**of_phase), "section__phase"),
+            resource_count=_count_of(Resource.objects.filter(**of_phase), "section__phase"),
+        )
 
 
 class Phase(KeyedModel):
@@ -66,6 +109,8 @@ class Phase(KeyedModel):
     is_elective = models.BooleanField(
         default=False, help_text="Learners choose which of its sections they follow."
     )
+
+    objects = KeyedManager.from_queryset(PhaseQuerySet)()
 
     class Meta:
         ordering = ["roadmap", "number"]
@@ -85,6 +130,31 @@ class Phase(KeyedModel):
 
     def get_absolute_url(self):
         return reverse("roadmap:phase", kwargs={"slug": self.slug})
+
+    def neighbours(self):
+        """(previous, next) phase of the same roadmap, None at either end; one query."""
+        previous = following = None
+        others = Phase.objects.filter(roadmap_id=self.roadmap_id).exclude(pk=self.pk).order_by("number")
+        for other in others.only("roadmap_id", "number", "slug", "title"):
+            if other.number < self.number:
+                previous = other
+            elif following is None:
+                following = other
+        return previous, following
+
+    def outline(self):
+        """Its sections in order, each with `resource_list`, `trees` (root topics,
+        every topic's `subtopics` filled in) and `topic_count` (leaves).
+
+        Three queries however large the phase: sections, their resources, and all
+        of the phase's topics at once, assembled into trees in Python."""
+        sections = list(
+            self.sections.order_by("order", "id").prefetch_related(
+                models.Prefetch("resources", queryset=Resource.objects.order_by("order", "id"), to_attr="resource_list")
+            )
+        )
+        attach_trees(sections, Topic.objects.filter(section__phase=self).order_by("order", "id"))
+        return sections
 
 
 class Section(KeyedModel):
@@ -176,6 +246,21 @@ class Resource(KeyedModel):
     def __str__(self):
         return f"{self.title} ({self.get_kind_display()})"
 
+    @property
+    def host(self):
+        """The site a link leads to ("py4e.com"), so readers know where they are going."""
+        host = urlsplit(self.url).hostname or ""
+        return host.removeprefix("www.")
+
+
+class ProjectIdeaQuerySet(models.QuerySet):
+    def by_level(self):
+        """[(level label, [projects])] from beginner to advanced; empty levels left out."""
+        groups = {level.value: (level.label, []) for level in ProjectIdea.Level}
+        for project in self.order_by("order", "id"):
+            groups[project.level][1].append(project)
+        return [group for group in groups.values() if group[1]]
+
 
 class ProjectIdea(KeyedModel):
     class Level(models.TextChoices):
@@ -186,6 +271,8 @@ class ProjectIdea(KeyedModel):
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="projects")
     level = models.CharField(max_length=20, choices=Level.choices)
     title = models.CharField(max_length=200)
+
+    objects = KeyedManager.from_queryset(ProjectIdeaQuerySet)()
 
     class Meta:
         ordering = ["order", "id"]

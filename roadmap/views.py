@@ -1,13 +1,80 @@
+"""The public pages: the roadmap at a glance, one page per phase, projects and the appendix.
+
+No sign-in needed. Each page costs a fixed number of queries, whatever the
+amount of content (tests/roadmap/test_pages.py holds them to it).
+"""
+
+from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from roadmap.models import Phase, Roadmap
 
 
+def _current_roadmap_or_404():
+    roadmap = Roadmap.objects.current()
+    if roadmap is None:
+        raise Http404("No roadmap is loaded yet.")
+    return roadmap
+
+
+@require_safe
 def overview(request):
-    roadmap = Roadmap.objects.first()
-    return render(request, "roadmap/overview.html", {"roadmap": roadmap})
+    roadmap = Roadmap.objects.current()
+    if roadmap is None:
+        return render(request, "roadmap/overview.html", {"roadmap": None})
+    phases = list(roadmap.phases.with_sizes().order_by("number"))
+    timeline = roadmap.timeline.prefetch_related(
+        Prefetch(
+            "phases", queryset=Phase.objects.order_by("number").only("roadmap_id", "number", "slug", "title")
+        )
+    )
+    context = {
+        "roadmap": roadmap,
+        "phases": phases,
+        "topic_total": sum(phase.topic_count for phase in phases),
+        "resource_total": sum(phase.resource_count for phase in phases),
+        "career_paths": roadmap.career_paths.all(),
+        "timeline": timeline,
+    }
+    return render(request, "roadmap/overview.html", context)
 
 
+@require_safe
 def phase_detail(request, slug):
-    phase = get_object_or_404(Phase, slug=slug)
-    return render(request, "roadmap/phase.html", {"phase": phase})
+    phase = get_object_or_404(Phase.objects.of_current_roadmap().select_related("roadmap"), slug=slug)
+    sections = phase.outline()
+    previous, following = phase.neighbours()
+    context = {
+        "roadmap": phase.roadmap,
+        "phase": phase,
+        "sections": sections,
+        "topic_total": sum(section.topic_count for section in sections),
+        "resource_total": sum(len(section.resource_list) for section in sections),
+        "previous": previous,
+        "next": following,
+    }
+    return render(request, "roadmap/phase.html", context)
+
+
+@require_safe
+def projects(request):
+    roadmap = _current_roadmap_or_404()
+    return render(
+        request, "roadmap/projects.html", {"roadmap": roadmap, "levels": roadmap.projects.by_level()}
+    )
+
+
+@require_safe
+def appendix(request):
+    roadmap = _current_roadmap_or_404()
+    context = {
+        "roadmap": roadmap,
+        "tool_categories": roadmap.tool_categories.prefetch_related("tools"),
+        "communities": roadmap.communities.all(),
+        "channels": roadmap.channels.all(),
+        "principles": roadmap.principles.all(),
+        "human_skills": roadmap.human_skills.all(),
+    }
+    return render(request, "roadmap/appendix.html", context)
