@@ -17,21 +17,22 @@ GROUP_NAMES = {Role.EDITOR: "Editors", Role.MENTOR: "Mentors"}
 
 
 def role_grant(*, user, role: Role) -> bool:
-    """Give `user` the role. Returns False when they already had it."""
+    """Give `user` the role. Returns False when they already had it (and nothing changed)."""
     role = Role(role)
     group = Group.objects.get(name=GROUP_NAMES[role])
     with transaction.atomic():
-        had = user.groups.filter(pk=group.pk).exists()
+        changed = not user.groups.filter(pk=group.pk).exists()
         user.groups.add(group)
         if role == Role.EDITOR and not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
+            changed = True
     user.__dict__.pop("role_names", None)
-    return not had
+    return changed
 
 
 def role_revoke(*, user, role: Role) -> bool:
-    """Take the role away. Returns False when they did not have it.
+    """Take the role away. Returns False when they did not have it (and nothing changed).
 
     Revoking the editor role also removes admin access, unless the user is a
     superuser (whose access does not come from a role).
@@ -39,10 +40,11 @@ def role_revoke(*, user, role: Role) -> bool:
     role = Role(role)
     group = Group.objects.get(name=GROUP_NAMES[role])
     with transaction.atomic():
-        had = user.groups.filter(pk=group.pk).exists()
+        changed = user.groups.filter(pk=group.pk).exists()
         user.groups.remove(group)
         if role == Role.EDITOR and user.is_staff and not user.is_superuser:
             user.is_staff = False
             user.save(update_fields=["is_staff"])
+            changed = True
     user.__dict__.pop("role_names", None)
-    return had
+    return changed
