@@ -150,7 +150,9 @@ class Phase(KeyedModel):
         of the phase's topics at once, assembled into trees in Python."""
         sections = list(
             self.sections.order_by("order", "id").prefetch_related(
-                models.Prefetch("resources", queryset=Resource.objects.order_by("order", "id"), to_attr="resource_list")
+                models.Prefetch(
+                    "resources", queryset=Resource.objects.order_by("order", "id"), to_attr="resource_list"
+                )
             )
         )
         attach_trees(sections, Topic.objects.filter(section__phase=self).order_by("order", "id"))
