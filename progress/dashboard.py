@@ -1,20 +1,23 @@
 """Everything the learner's dashboard shows, gathered in a fixed number of queries.
 
-Six queries whatever the amount of progress or activity: the phases (with
+Five queries whatever the amount of progress or activity: the phases (with
 their timeline months), the outline (every topic with the learner's status),
-the plan, the ten latest changes, the activity per day, and the projects
-summary. tests/progress/test_dashboard.py holds the page to it.
+the activity per day, the ten latest changes, and one row holding the plan
+and the project counts. The site's navigation costs a few more, so
+tests/progress/test_dashboard.py holds the whole page to ten.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, FilteredRelation, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from progress.activity import ActivitySummary, activity_summary
-from progress.models import Activity, LearningPlan, Pace, ProjectStatus, TopicStatus
+from progress.models import Activity, Pace, ProjectProgress, ProjectStatus, TopicStatus
 from progress.outline import Outline, TopicRow, learner_outline
 from progress.plan import PlanReport, phase_facts, plan_report, planning_phases
 from progress.stats import Tally
@@ -153,18 +156,44 @@ def recent_changes(user, *, now: datetime | None = None, limit: int = RECENT_CHA
     return changes
 
 
-def projects_summary(user, *, roadmap_id: int) -> ProjectsSummary:
-    """How many of the roadmap's project ideas the learner has done or started (one query)."""
-    figures = (
-        ProjectIdea.objects.filter(roadmap_id=roadmap_id)
-        .annotate(mine=FilteredRelation("progress", condition=Q(progress__user=user)))
-        .aggregate(
-            total=Count("id"),
-            done=Count("id", filter=Q(mine__status=ProjectStatus.DONE)),
-            in_progress=Count("id", filter=Q(mine__status=ProjectStatus.IN_PROGRESS)),
+@dataclass(frozen=True)
+class SavedPlan:
+    start_date: date
+    pace: str
+
+
+def plan_and_projects(user, *, roadmap_id: int) -> tuple[SavedPlan | None, ProjectsSummary]:
+    """The learner's saved plan and how many of the roadmap's project ideas they
+    have done or started.
+
+    One query, a single row of small facts about the learner (the plan joined,
+    the counts as subqueries), because the page's query budget is shared with
+    the site's navigation."""
+    mine = ProjectProgress.objects.filter(user=OuterRef("pk"), project__roadmap_id=roadmap_id)
+    ideas = ProjectIdea.objects.filter(roadmap_id=roadmap_id).order_by().values("roadmap")
+
+    def count(rows):
+        return Coalesce(Subquery(rows.annotate(n=Count("id")).values("n")), 0)
+
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values(
+            plan_start=F("plan__start_date"),
+            plan_pace=F("plan__pace"),
+            projects_total=count(ideas),
+            projects_done=count(mine.filter(status=ProjectStatus.DONE).order_by().values("user")),
+            projects_in_progress=count(
+                mine.filter(status=ProjectStatus.IN_PROGRESS).order_by().values("user")
+            ),
         )
+        .get()
     )
-    return ProjectsSummary(**figures)
+    plan = SavedPlan(row["plan_start"], row["plan_pace"]) if row["plan_start"] else None
+    projects = ProjectsSummary(
+        total=row["projects_total"], done=row["projects_done"], in_progress=row["projects_in_progress"]
+    )
+    return plan, projects
 
 
 def dashboard_for(
@@ -191,7 +220,7 @@ def dashboard_for(
         for phase in phases
     ]
     activity = activity_summary(user, now=now)
-    plan = LearningPlan.objects.filter(user=user).first()
+    plan, projects = plan_and_projects(user, roadmap_id=roadmap.pk)
     report = None
     if plan is not None or default_start is not None:
         report = plan_report(
@@ -208,5 +237,5 @@ def dashboard_for(
         plan=report,
         activity=activity,
         recent=recent_changes(user, now=now),
-        projects=projects_summary(user, roadmap_id=roadmap.pk),
+        projects=projects,
     )
