@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from progress.models import (
+    NOTE_MAX_LENGTH,
+    REFLECTION_MAX_LENGTH,
     Activity,
     PathChoice,
     ProjectProgress,
@@ -110,6 +112,11 @@ def note_save(*, user, topic: Topic, text: str) -> TopicNote | None:
     if not text:
         TopicNote.objects.filter(user=user, topic=topic).delete()
         return None
+    # full_clean() does not check a TextField's max_length (only its form field does).
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {"text": ValidationError(f"A note holds at most {NOTE_MAX_LENGTH} characters.", code="too_long")}
+        )
     note = TopicNote(user=user, topic=topic, text=text, updated_at=timezone.now())
     note.full_clean(exclude=["user", "topic"], validate_unique=False, validate_constraints=False)
     TopicNote.objects.bulk_create(
@@ -122,6 +129,9 @@ def project_update(
     *, user, project: ProjectIdea, status: str, evidence_url: str = "", reflection: str = ""
 ) -> ProjectProgress:
     """Record a learner's status, evidence link and reflection for a project idea."""
+    if len(reflection.strip()) > REFLECTION_MAX_LENGTH:
+        message = f"A reflection holds at most {REFLECTION_MAX_LENGTH} characters."
+        raise ValidationError({"reflection": ValidationError(message, code="too_long")})
     now = timezone.now()
     row = ProjectProgress(
         user=user,
