@@ -57,7 +57,14 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Profile", {"fields": ("display_name", "time_zone")}),
-        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            "Permissions",
+            {
+                "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
+                "description": "To make someone an editor or a mentor, prefer the role actions on the "
+                "list of users (or manage.py grant_role): granting editor there also gives admin access.",
+            },
+        ),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
@@ -87,7 +94,8 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description="roles")
     def roles(self, user):
         names = {group.name for group in user.role_groups}
-        return ", ".join(role.label for role, group in GROUP_NAMES.items() if group in names) or "—"
+        labels = [role.label for role, group in GROUP_NAMES.items() if group in names]
+        return ", ".join(labels) or self.get_empty_value_display()
 
     def has_manage_roles_permission(self, request):
         # Django shows an action only to users passing every check it names,

@@ -6,7 +6,9 @@ never type or change one: a new row gets the key the importer would give it
 unique with -2, -3...); after that it is read-only.
 """
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.text import slugify
@@ -81,6 +83,12 @@ class KeyedAdmin(admin.ModelAdmin):
         readonly = super().get_readonly_fields(request, obj)
         return (*readonly, "key") if obj is not None else readonly
 
+    def get_fields(self, request, obj=None):
+        # What editors write first; the position among siblings, then the
+        # (read-only) key, last.
+        fields = [name for name in super().get_fields(request, obj) if name not in {"order", "key"}]
+        return [*fields, "order", *(["key"] if obj is not None else [])]
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.key = new_key(obj)
@@ -137,13 +145,24 @@ class PhaseAdmin(KeyedAdmin):
     list_display = (
         "number",
         "title",
-        "duration_text",
+        "duration",
         "is_elective",
         "section_count",
         "topic_count",
-        "roadmap",
+        "resource_count",
     )
     list_display_links = ("number", "title")
+    fields = (
+        "roadmap",
+        "number",
+        "title",
+        "slug",
+        "duration_text",
+        "duration_min_months",
+        "duration_max_months",
+        "note",
+        "is_elective",
+    )
     list_filter = ("is_elective", "roadmap")
     search_fields = ("title", "slug", "note")
     ordering = ("roadmap__order", "number")
@@ -151,22 +170,23 @@ class PhaseAdmin(KeyedAdmin):
     prepopulated_fields = {"slug": ("title",)}
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                section_count=Count("sections", distinct=True),
-                topic_count=Count("sections__topics", distinct=True),
-            )
-        )
+        return super().get_queryset(request).with_sizes()
+
+    @admin.display(description="duration", ordering="duration_min_months")
+    def duration(self, phase):
+        return phase.duration_text
 
     @admin.display(description="sections", ordering="section_count")
     def section_count(self, phase):
         return phase.section_count
 
-    @admin.display(description="topics", ordering="topic_count")
+    @admin.display(description="topics to mark", ordering="topic_count")
     def topic_count(self, phase):
         return phase.topic_count
+
+    @admin.display(description="resources", ordering="resource_count")
+    def resource_count(self, phase):
+        return phase.resource_count
 
 
 # Sections: their resources and the first line of each topic tree, inline ------------
@@ -176,6 +196,12 @@ class ResourceInline(KeyedInline, admin.TabularInline):
     model = Resource
     form = ResourceAdminForm
     fields = ("order", "kind", "title", "url", "publisher")
+    # Plain, narrower boxes, so the row fits beside the page's sidebar; the
+    # admin's link widget ("Currently: ... Change:") would crowd it further.
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 24})},
+        models.URLField: {"widget": forms.URLInput(attrs={"size": 24})},
+    }
 
 
 class RootTopicInline(KeyedInline, admin.TabularInline):
@@ -187,7 +213,7 @@ class RootTopicInline(KeyedInline, admin.TabularInline):
     prepopulated_fields = {"slug": ("title",)}
     show_change_link = True
     verbose_name = "topic tree"
-    verbose_name_plural = "topic trees (first lines; open one to edit what hangs below)"
+    verbose_name_plural = "topic trees (open one to edit its subtopics)"
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(parent__isnull=True)
@@ -195,6 +221,7 @@ class RootTopicInline(KeyedInline, admin.TabularInline):
 
 @admin.register(Section)
 class SectionAdmin(KeyedAdmin):
+    fields = ("phase", "title", "slug")
     list_display = ("title", "phase", "order", "topic_count", "resource_count")
     list_filter = ("phase",)
     search_fields = ("title", "slug", "phase__title")
@@ -259,7 +286,8 @@ class ChildTopicInline(KeyedInline, admin.TabularInline):
 @admin.register(Topic)
 class TopicAdmin(KeyedAdmin):
     form = TopicAdminForm
-    list_display = ("indented_title", "parent", "section", "child_count")
+    fields = ("section", "parent", "title", "slug")
+    list_display = ("indented_title", "order", "parent", "section", "child_count")
     list_filter = (TopicShapeFilter, "section__phase", "section")
     search_fields = ("title", "slug", "key")
     # Keys are slug paths, so sorting by key keeps each subtree together.

@@ -155,7 +155,7 @@ def test_it_lists_people_with_their_roles_for_superusers(client, superuser, edit
     rows = {user.email: user for user in response.context["cl"].result_list}
     admin = response.context["cl"].model_admin
     assert admin.roles(rows["editor@example.com"]) == "Editor"
-    assert admin.roles(rows["learner@example.com"]) == "—"
+    assert admin.roles(rows["learner@example.com"]) == admin.get_empty_value_display()
     assert "Edith Editor" in response.text
     assert 'value="grant_editor"' in response.text
     assert USERS in client.get(reverse("admin:index")).text
@@ -278,3 +278,15 @@ def test_it_refuses_mismatched_passwords(client, superuser, password):
 
     assert response.status_code == 200
     assert not User.objects.filter(email="new@example.com").exists()
+
+
+def test_it_lets_superusers_set_a_password(client, superuser, learner):
+    client.force_login(superuser)
+    url = reverse("admin:auth_user_password_change", args=[learner.pk])
+
+    response = client.post(
+        url, {"password1": "another horse battery 77", "password2": "another horse battery 77"}
+    )
+
+    assert response.status_code == 302
+    assert fresh(learner).check_password("another horse battery 77")

@@ -168,6 +168,19 @@ def test_it_lets_editors_search_and_filter(client, editor, roadmap):
     assert [r.title for r in response.context["cl"].result_list] == ["Fluent Python"]
 
 
+def test_it_counts_each_phases_sections_topics_and_resources(client, editor, roadmap):
+    client.force_login(editor)
+
+    response = client.get(admin_url(Phase, "changelist"))
+
+    first = next(p for p in response.context["cl"].result_list if p.number == 1)
+    assert (first.section_count, first.resource_count) == (
+        3,
+        Resource.objects.filter(section__phase=first).count(),
+    )
+    assert first.topic_count == Topic.objects.leaves().filter(section__phase=first).count()
+
+
 # Changing a resource -------------------------------------------------------------
 
 
