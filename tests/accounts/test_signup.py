@@ -146,4 +146,3 @@ def test_it_rejects_a_weak_password(client, password, message):
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not User.objects.exists()
-
