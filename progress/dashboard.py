@@ -2,8 +2,8 @@
 
 Five queries whatever the amount of progress or activity: the phases (with
 their timeline months), the outline (every topic with the learner's status),
-the activity per day, the ten latest changes, and one row holding the plan
-and the project counts. The site's navigation costs a few more, so
+the activity per day, the ten latest changes, and one row holding the plan,
+the cohort's start date and the project counts. The site's navigation costs a few more, so
 tests/progress/test_dashboard.py holds the whole page to ten.
 """
 
@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from progress.activity import ActivitySummary, activity_summary
-from progress.models import Activity, Pace, ProjectProgress, ProjectStatus, TopicStatus
+from progress.models import Activity, Membership, Pace, ProjectProgress, ProjectStatus, TopicStatus
 from progress.outline import Outline, TopicRow, learner_outline
 from progress.plan import PlanReport, phase_facts, plan_report, planning_phases
 from progress.stats import Tally
@@ -157,20 +157,28 @@ def recent_changes(user, *, now: datetime | None = None, limit: int = RECENT_CHA
 
 
 @dataclass(frozen=True)
-class SavedPlan:
-    start_date: date
-    pace: str
+class LearnerFacts:
+    plan_start: date | None  # the saved plan's, None without one
+    plan_pace: str | None
+    cohort_start: date | None  # of the most recently joined cohort that has a start date
+    projects: ProjectsSummary
 
 
-def plan_and_projects(user, *, roadmap_id: int) -> tuple[SavedPlan | None, ProjectsSummary]:
-    """The learner's saved plan and how many of the roadmap's project ideas they
-    have done or started.
+def learner_facts(user, *, roadmap_id: int) -> LearnerFacts:
+    """The learner's saved plan, their cohort's start date and how many of the
+    roadmap's project ideas they have done or started.
 
     One query, a single row of small facts about the learner (the plan joined,
-    the counts as subqueries), because the page's query budget is shared with
+    the rest as subqueries), because the page's query budget is shared with
     the site's navigation."""
     mine = ProjectProgress.objects.filter(user=OuterRef("pk"), project__roadmap_id=roadmap_id)
     ideas = ProjectIdea.objects.filter(roadmap_id=roadmap_id).order_by().values("roadmap")
+    # The same choice as progress.cohorts.default_plan_start.
+    cohort_start = (
+        Membership.objects.filter(user=OuterRef("pk"), cohort__start_date__isnull=False)
+        .order_by("-joined_at", "-id")
+        .values("cohort__start_date")[:1]
+    )
 
     def count(rows):
         return Coalesce(Subquery(rows.annotate(n=Count("id")).values("n")), 0)
@@ -181,6 +189,7 @@ def plan_and_projects(user, *, roadmap_id: int) -> tuple[SavedPlan | None, Proje
         .values(
             plan_start=F("plan__start_date"),
             plan_pace=F("plan__pace"),
+            cohort_start=Subquery(cohort_start),
             projects_total=count(ideas),
             projects_done=count(mine.filter(status=ProjectStatus.DONE).order_by().values("user")),
             projects_in_progress=count(
@@ -189,11 +198,14 @@ def plan_and_projects(user, *, roadmap_id: int) -> tuple[SavedPlan | None, Proje
         )
         .get()
     )
-    plan = SavedPlan(row["plan_start"], row["plan_pace"]) if row["plan_start"] else None
-    projects = ProjectsSummary(
-        total=row["projects_total"], done=row["projects_done"], in_progress=row["projects_in_progress"]
+    return LearnerFacts(
+        plan_start=row["plan_start"],
+        plan_pace=row["plan_pace"],
+        cohort_start=row["cohort_start"],
+        projects=ProjectsSummary(
+            total=row["projects_total"], done=row["projects_done"], in_progress=row["projects_in_progress"]
+        ),
     )
-    return plan, projects
 
 
 def dashboard_for(
@@ -201,8 +213,9 @@ def dashboard_for(
 ) -> Dashboard | None:
     """The learner's dashboard, or None before any roadmap is loaded.
 
-    `default_start` (a cohort's start date) stands in for the plan's start when
-    the learner has not saved a plan, as in `progress.plan.plan_for`."""
+    Without a saved plan, `default_start` stands in for the plan's start, as in
+    `progress.plan.plan_for`; when it is None, the start date of the learner's
+    cohort does (as `progress.cohorts.default_plan_start` chooses it)."""
     phases = list(planning_phases())
     if not phases:
         return None
@@ -220,15 +233,16 @@ def dashboard_for(
         for phase in phases
     ]
     activity = activity_summary(user, now=now)
-    plan, projects = plan_and_projects(user, roadmap_id=roadmap.pk)
+    facts = learner_facts(user, roadmap_id=roadmap.pk)
+    start = facts.plan_start or default_start or facts.cohort_start
     report = None
-    if plan is not None or default_start is not None:
+    if start is not None:
         report = plan_report(
             phase_facts(phases, progress),
-            start_date=plan.start_date if plan else default_start,
-            pace=plan.pace if plan else Pace.TWELVE_MONTHS,
+            start_date=start,
+            pace=facts.plan_pace or Pace.TWELVE_MONTHS,
             today=activity.today,
-            is_saved=plan is not None,
+            is_saved=facts.plan_start is not None,
         )
     return Dashboard(
         roadmap=roadmap,
@@ -237,5 +251,5 @@ def dashboard_for(
         plan=report,
         activity=activity,
         recent=recent_changes(user, now=now),
-        projects=projects,
+        projects=facts.projects,
     )

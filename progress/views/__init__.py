@@ -1,1 +1,1 @@
-"""The learner's own pages: dashboard, plan and exports. Each module is one resource."""
+"""The progress app's pages, one module per resource."""

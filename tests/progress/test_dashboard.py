@@ -1,5 +1,5 @@
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -106,6 +106,18 @@ def test_it_shows_where_the_plan_stands(client, learner, roadmap):
     content = client.get(URL).content.decode()
     assert "weeks behind" in content
     assert "Set your plan" not in content
+
+
+def test_it_starts_the_plan_on_the_cohorts_start_until_the_learner_sets_one(client, learner, cohort, roadmap):
+    cohort.start_date = timezone.localdate() - timedelta(days=14)
+    cohort.save(update_fields=["start_date"])
+    client.force_login(learner)
+    plan = client.get(URL).context["dashboard"].plan
+    assert plan.start_date == cohort.start_date and not plan.is_saved
+    assert "From your cohort's start" in client.get(URL).content.decode()
+    LearningPlan.objects.create(user=learner, start_date=date(2025, 1, 1), pace=Pace.STEADY)
+    plan = client.get(URL).context["dashboard"].plan
+    assert (plan.start_date, plan.pace, plan.is_saved) == (date(2025, 1, 1), Pace.STEADY, True)
 
 
 def test_it_shows_the_streak_and_heatmap(client, learner, roadmap):
