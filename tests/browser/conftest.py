@@ -8,14 +8,17 @@ uncaught script error. Screenshots go to test-artifacts/ (git-ignored).
 
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 
 from accounts.roles import Role, role_grant
 from tests.conftest import FIXTURE, PASSWORD, ROOT
@@ -67,6 +70,11 @@ class Guard:
         self.foreign_requests: list[str] = []
         self.console_errors: list[str] = []
         self.page_errors: list[str] = []
+        self.error_pages: set[str] = set()
+
+    def expect_error_status(self, url: str) -> None:
+        """Opening `url` answers 404 (or another error) on purpose: Chromium's console note is no problem."""
+        self.error_pages.add(url)
 
     def route(self, route):
         url = route.request.url
@@ -77,7 +85,10 @@ class Guard:
             route.abort("blockedbyclient")
 
     def console(self, message):
-        if message.type == "error":
+        expected = message.location.get("url") in self.error_pages and message.text.startswith(
+            "Failed to load resource: the server responded with a status of"
+        )
+        if message.type == "error" and not expected:
             self.console_errors.append(f"{message.text} (at {message.location.get('url', '?')})")
 
     def web_error(self, error):
@@ -113,14 +124,33 @@ def new_context(new_context, browser_guard):
     return guarded_context
 
 
+@pytest.fixture(scope="session")
+def migrated_rows(django_db_setup, django_db_blocker) -> str:
+    """The rows the migrations made (the Editors and Mentors groups, permissions), serialized."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents is None:
+        with django_db_blocker.unblock():
+            contents = connection.creation.serialize_db_to_string()
+    return contents
+
+
 @pytest.fixture
-def site(live_server, django_db_serialized_rollback, settings):
+def site(live_server, django_db_serialized_rollback, migrated_rows, settings):
     """The live server with the seed roadmap loaded, for one test.
 
-    Serialized rollback brings back what the data migrations made (the Editors
-    and Mentors groups) after the previous browser test flushed the database.
-    Links in emails point at this server, so a journey can follow them.
+    Serialized rollback brings back what the data migrations made after the
+    previous browser test flushed the database. Links in emails point at this
+    server, so a journey can follow them.
     """
+    connection = connections[DEFAULT_DB_ALIAS]
+    if not hasattr(connection, "_test_serialized_contents"):
+        # Under Playwright the test runs in another context than the session's
+        # set-up, with its own connection object, on which pytest-django finds
+        # nothing to roll back to: give it the rows, and restore them this once.
+        connection._test_serialized_contents = migrated_rows
+        if not Group.objects.exists():
+            connection.creation.deserialize_db_from_string(migrated_rows)
     if not FIXTURE.exists():
         pytest.skip("fixtures/roadmap.json is not generated yet")
     call_command("loaddata", str(FIXTURE), verbosity=0)
@@ -162,3 +192,171 @@ def artifact_path(*parts: str) -> Path:
     path = ARTIFACTS.joinpath(*parts)
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# Pages: every page a person can reach, found from the URL names that exist,
+# so pages join the accessibility and HTML checks as they land.
+
+# Reached with arguments made from the data by `_arguments`.
+ADMIN_PAGES = [
+    ("admin:index", {}),
+    ("admin:roadmap_phase_changelist", {}),
+    ("admin:roadmap_resource_changelist", {}),
+    ("admin:roadmap_resource_change", {"object_id": "resource"}),
+    ("admin:roadmap_topic_change", {"object_id": "topic"}),
+    ("admin:roadmap_resource_add", {}),
+]
+# Not pages: a probe, downloads, and the 404 page's own test below.
+NOT_PAGES = {"healthz"}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str  # what is opened
+    status: int = 200
+    shown_at: str = ""  # where it ends up, when that page redirects
+
+    def __str__(self):
+        where = f" -> {self.shown_at}" if self.shown_at and self.shown_at != self.path else ""
+        return f"{self.path}{where} ({self.name})"
+
+
+def _named_patterns(patterns=None, namespace="", params=frozenset()):
+    """(name, names of its URL arguments) for every named URL pattern of the site."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        here = params | _params(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _named_patterns(pattern.url_patterns, inner, here)
+        elif pattern.name:
+            yield f"{namespace}{pattern.name}", here
+
+
+def _params(route_pattern) -> frozenset[str]:
+    # path() and re_path() patterns both compile to a regex with named groups.
+    return frozenset(route_pattern.regex.groupindex)
+
+
+def _arguments(name: str, params: frozenset[str], people: dict) -> list[dict]:
+    """The URL arguments that reach real pages for `name`, made from the data; [] when unknown."""
+    from roadmap.models import Phase
+
+    namespace = name.partition(":")[0] if ":" in name else ""
+    if name == "roadmap:phase":
+        return [{"slug": slug} for slug in Phase.objects.order_by("number").values_list("slug", flat=True)]
+    if name == "account_confirm_email" and people.get("learner"):
+        from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+
+        address, _ = EmailAddress.objects.get_or_create(
+            user=people["learner"], email=people["learner"].email, defaults={"primary": True}
+        )
+        return [{"key": EmailConfirmationHMAC(address).key}]
+    if name == "account_reset_password_from_key" and people.get("learner"):
+        from allauth.account.forms import default_token_generator
+        from allauth.account.utils import user_pk_to_url_str
+
+        user = people["learner"]
+        return [{"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)}]
+    if namespace == "cohorts" and people.get("cohort"):
+        cohort = people["cohort"]
+        values = {
+            "pk": cohort.pk,
+            "cohort_pk": cohort.pk,
+            "cohort_id": cohort.pk,
+            "token": cohort.invite_token,
+            "user_pk": people["learner"].pk,
+            "learner_pk": people["learner"].pk,
+            "user_id": people["learner"].pk,
+            "learner_id": people["learner"].pk,
+        }
+        if params <= set(values):
+            return [{param: values[param] for param in params}]
+    return []
+
+
+def _admin_pages() -> list[Page]:
+    from roadmap.models import Resource, Topic
+
+    objects = {
+        "resource": Resource.objects.order_by("pk").first(),
+        "topic": Topic.objects.exclude(parent=None).order_by("pk").first(),
+    }
+    pages = []
+    for name, kwargs in ADMIN_PAGES:
+        kwargs = {key: objects[value].pk for key, value in kwargs.items()}
+        try:
+            pages.append(Page(name, reverse(name, kwargs=kwargs or None)))
+        except NoReverseMatch:
+            continue  # that model is not in the admin (yet)
+    return pages
+
+
+def candidate_pages(people: dict, *, admin: bool) -> list[Page]:
+    """Every page path the site can name, with the data to fill in its arguments."""
+    pages = []
+    for name, params in _named_patterns():
+        if name in NOT_PAGES or name.startswith("admin:"):
+            continue
+        if not params:
+            pages.append(Page(name, reverse(name)))
+        else:
+            pages += [Page(name, reverse(name, kwargs=kwargs)) for kwargs in _arguments(name, params, people)]
+    if admin:
+        pages += _admin_pages()
+    pages.append(Page("404", "/this-page-does-not-exist/", status=404))
+    return pages
+
+
+def reachable_pages(user, people: dict, *, admin: bool = False) -> list[tuple[Page, str]]:
+    """The pages `user` (None: signed out) can open, with their HTML as the server sends it.
+
+    A page that redirects counts once, where it ends up (under its own name
+    when it can be opened directly); a download, a fragment (no doctype) or a
+    refusal is not a page for them.
+    """
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    reached: dict[str, tuple[Page, str]] = {}
+    for page in candidate_pages(people, admin=admin):
+        response = client.get(page.path, follow=True)
+        final = response.request["PATH_INFO"]
+        html = response.content.decode()
+        if (
+            response.status_code != page.status
+            or not response.get("Content-Type", "").startswith("text/html")
+            or not html.lstrip()[:15].lower().startswith("<!doctype html")
+        ):
+            continue
+        if final not in reached or final == page.path:
+            reached[final] = (Page(page.name, page.path, page.status, shown_at=final), html)
+    return list(reached.values())
+
+
+@pytest.fixture
+def people(learner, editor, mentor) -> dict:
+    """Everyone whose pages are checked: a learner with some progress, an editor, a mentor of the learner.
+
+    Request it after the content is loaded (`site` or `roadmap`), so the
+    learner's progress has topics to be on.
+    """
+    from progress.models import TopicStatus
+    from progress.services import progress_set_status
+    from roadmap.models import Topic
+
+    leaves = Topic.objects.filter(children=None).order_by("section__phase__number", "section__order", "order")
+    for topic, status in zip(
+        leaves[:4],
+        [TopicStatus.DONE, TopicStatus.DONE, TopicStatus.IN_PROGRESS, TopicStatus.SKIPPED],
+        strict=False,
+    ):
+        progress_set_status(user=learner, topic=topic, status=status)
+    people = {"anonymous": None, "learner": learner, "editor": editor, "mentor": mentor}
+    try:
+        from progress.services_cohorts import cohort_create, membership_join
+    except ImportError:  # cohorts are not built yet
+        return people
+    cohort = cohort_create(mentor=mentor, name="Spring cohort")
+    membership_join(cohort=cohort, user=learner)
+    return {**people, "cohort": cohort}
