@@ -6,12 +6,16 @@ never type or change one: a new row gets the key the importer would give it
 unique with -2, -3...); after that it is read-only.
 """
 
+from collections import Counter
+
 from django import forms
 from django.contrib import admin
-from django.db import models
+from django.contrib.admin.utils import NestedObjects
+from django.db import models, router
 from django.db.models import Count
 from django.utils.html import format_html
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
+from django.utils.translation import ngettext
 
 from roadmap.forms import CommunityAdminForm, ResourceAdminForm, SectionChoiceField, TopicAdminForm
 from roadmap.models import (
@@ -93,6 +97,34 @@ class KeyedAdmin(admin.ModelAdmin):
         if not change:
             obj.key = new_key(obj)
         super().save_model(request, obj, form, change)
+
+    def get_deleted_objects(self, objs, request):
+        """Django's list, except that learners' rows blocking a delete are counted, not named.
+
+        Content that learner progress points at is protected (on_delete=PROTECT).
+        Django would name each protecting row ("Lena Learner · Chain rule: Done"),
+        showing editors people they have no permission to see, and would call it
+        a missing permission when no permission would allow the delete.
+        """
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not protected:
+            return deleted, counts, perms_needed, protected
+        collector = NestedObjects(using=router.db_for_write(self.model), origin=objs)
+        collector.collect(objs)
+        content, others = [], Counter()
+        for obj in collector.protected:
+            if obj._meta.app_label == self.model._meta.app_label:
+                content.append(f"{capfirst(obj._meta.verbose_name)}: {obj}")
+            else:
+                others[obj._meta.verbose_name_plural] += 1
+        protected = sorted(content) + [
+            f"{capfirst(name)}: {ngettext('%d record', '%d records', n) % n} of learners, not shown here"
+            for name, n in sorted(others.items())
+        ]
+        only_protecting = {obj._meta.verbose_name for obj in collector.protected} - {
+            model._meta.verbose_name for model in collector.model_objs
+        }
+        return deleted, counts, perms_needed - only_protecting, protected
 
     def prepare_inline_row(self, row, formset):
         """Fill in what a new inline row needs besides its key (a hook for subclasses)."""

@@ -7,6 +7,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from progress.models import TopicStatus
+from progress.services import progress_set_status, project_update
 from roadmap.admin import new_key
 from roadmap.models import (
     CareerPath,
@@ -458,6 +460,40 @@ def test_it_explains_why_a_topic_with_subtopics_cannot_be_deleted(client, editor
     response = client.post(admin_url(Topic, "delete", topic.pk), {"post": "yes"})
     assert response.status_code == 200
     assert Topic.objects.filter(pk=topic.pk).exists()
+
+
+def test_it_deletes_a_topic_nobody_has_progress_on(client, editor, roadmap):
+    leaf = Topic.objects.get(key=f"{MATH}/math-for-ml/calculus/chain-rule")
+    client.force_login(editor)
+
+    response = client.post(admin_url(Topic, "delete", leaf.pk), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Topic.objects.filter(pk=leaf.pk).exists()
+
+
+def test_it_keeps_content_learners_have_progress_on_without_naming_them(client, editor, learner, roadmap):
+    leaf = Topic.objects.get(key=f"{MATH}/math-for-ml/calculus/chain-rule")
+    project = ProjectIdea.objects.order_by("pk").first()
+    progress_set_status(user=learner, topic=leaf, status=TopicStatus.DONE)
+    project_update(user=learner, project=project, status="done")
+    client.force_login(editor)
+
+    page = client.get(admin_url(Topic, "delete", leaf.pk))
+    refused = client.post(admin_url(Topic, "delete", leaf.pk), {"post": "yes"})
+    bulk = client.post(
+        admin_url(ProjectIdea, "changelist"), {"action": "delete_selected", "_selected_action": [project.pk]}
+    )
+
+    for response in (page, refused, bulk):
+        assert response.status_code == 200
+        assert "Cannot delete" in response.text
+        assert "of learners, not shown here" in response.text
+        assert "Lena" not in response.text
+        assert "learner@example.com" not in response.text
+    assert "Topic progress: 1 record of learners" in page.text
+    assert Topic.objects.filter(pk=leaf.pk).exists()
+    assert ProjectIdea.objects.filter(pk=project.pk).exists()
 
 
 # Query counts and CSP ------------------------------------------------------------
