@@ -14,7 +14,10 @@ from django.utils.functional import SimpleLazyObject
 ROLE_LINKS = (
     # (label, URL name, who may reach it)
     ("Dashboard", "progress:dashboard", lambda user: True),  # every signed-in person is a learner
-    ("Cohorts", "progress:cohorts", lambda user: user.is_mentor),
+    ("Cohorts", "cohorts:mentor_home", lambda user: user.is_mentor),
+    # Mentors reach their own memberships from their cohorts page, which saves
+    # them this query on every page.
+    ("My cohort", "cohorts:mine", lambda user: not user.is_mentor and user.cohort_memberships.exists()),
     ("Admin", "admin:index", lambda user: user.is_editor),
 )
 

@@ -34,5 +34,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("progress.urls")),
+    path("", include("progress.cohort_urls")),
     path("", include("roadmap.urls")),
 ]

@@ -1,0 +1,23 @@
+from django import forms
+
+from progress.models import REFLECTION_MAX_LENGTH, Cohort
+
+
+class CohortForm(forms.ModelForm):
+    """A cohort's name and optional start date, for creating and renaming."""
+
+    class Meta:
+        model = Cohort
+        fields = ["name", "start_date"]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {"name": "Learners see it when they join, beside your name."}
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment for the learner (optional)",
+        required=False,
+        max_length=REFLECTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown to the learner with the project.",
+    )
