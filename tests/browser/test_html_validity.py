@@ -16,6 +16,8 @@ from tests.browser.conftest import ARTIFACTS, ROOT, reachable_pages
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 ROLES = ("anonymous", "learner", "editor", "mentor")
+HTMX_ATTRIBUTE = re.compile(r"Attribute “hx-[a-z-]+” not allowed")
+HTMX_HINT = " (htmx reads data-hx-* as well: data-hx-post and the like are valid HTML)"
 
 
 def _file_name(role: str, path: str) -> str:
@@ -55,8 +57,9 @@ def test_it_serves_only_valid_html(roadmap, people):
     for message in _check(folder):
         name = message.get("url", "").rpartition("/")[2]
         where = f"line {message.get('lastLine', '?')}"
+        hint = HTMX_HINT if HTMX_ATTRIBUTE.search(message["message"]) else ""
         errors.setdefault(pages.get(name, name), []).append(
-            f"{where}: {message['message']}  [{message.get('extract', '').strip()}]"
+            f"{where}: {message['message']}{hint}  [{message.get('extract', '').strip()}]"
         )
 
     report = "\n".join(f"{page}\n    " + "\n    ".join(found) for page, found in sorted(errors.items()))
