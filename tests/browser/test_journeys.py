@@ -4,23 +4,48 @@ Each journey for a feature that is still being built skips, naming what it
 waits for, until that feature's URL exists; then it runs without changes here.
 """
 
+import csv
+import io
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from roadmap.models import Phase
-from tests.browser.conftest import screenshot, url_exists
+from accounts.models import User
+from roadmap.models import Phase, Resource, Topic
+from tests.browser.conftest import screenshot, sign_in, url_exists
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 EMAIL_LINK = re.compile(r"https?://[^\s\"'<>]+/accounts/confirm-email/[^\s\"'<>]+")
 DASHBOARD = "progress:dashboard"
+TOPIC_STATUS = "progress:topic_status"
+COHORT = "cohorts:detail"
 
 
 def _first_phase():
     return Phase.objects.order_by("number").first()
+
+
+def _first_two_leaves(phase):
+    """Two topics with no subtopics, first on the phase page, and their section."""
+    section = phase.sections.order_by("order").first()
+    root = Topic.objects.filter(section=section, parent=None).order_by("order").first()
+    leaves = list(root.children.filter(children=None).order_by("order")[:2])
+    assert len(leaves) == 2, "the seed's first tree should start with two plain topics"
+    return section, leaves
+
+
+def _tab_to(page, target, limit=400):
+    """Press Tab until `target` has the focus, as a keyboard user would, or fail."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    pytest.fail(f"{target} never got the focus after {limit} presses of Tab")
 
 
 def test_it_takes_a_newcomer_from_the_roadmap_to_their_dashboard(site, page, mailoutbox):
@@ -53,6 +78,126 @@ def test_it_takes_a_newcomer_from_the_roadmap_to_their_dashboard(site, page, mai
     if url_exists(DASHBOARD):
         expect(page).to_have_url(site.url + reverse(DASHBOARD))
         screenshot(page, "dashboard-new")
-    from accounts.models import User
-
     assert User.objects.get(email="newcomer@example.com").emailaddress_set.get().verified
+
+
+def test_it_lets_a_learner_mark_topics_with_the_keyboard_alone(site, page, learner):
+    if not url_exists(TOPIC_STATUS, pk=1):
+        pytest.skip("the phase page's status buttons are not built yet")
+    phase = _first_phase()
+    section, (first, second) = _first_two_leaves(phase)
+    sign_in(page.context, site, learner)
+    page.goto(site.url + phase.get_absolute_url())
+    section_figure = page.locator(f"#section-{section.pk}-progress")
+    phase_figure = page.locator("#phase-progress")
+    expect(section_figure).to_contain_text(re.compile(r"\b0 of \d+ completed"))
+    page.evaluate("window.sameDocument = true")  # gone if the page reloads
+
+    done = page.get_by_role("button", name=f"Mark {first.title} as done")
+    _tab_to(page, done)
+    page.keyboard.press("Enter")
+    expect(done).to_have_attribute("aria-pressed", "true")
+    expect(section_figure).to_contain_text(re.compile(r"\b1 of \d+ completed"))
+    expect(phase_figure).to_contain_text("1 done, 0 skipped")
+    # The swapped-in control keeps the focus, so the keyboard user is where they were.
+    expect(done).to_be_focused()
+
+    skip = page.get_by_role("button", name=f"Mark {second.title} as skipped")
+    _tab_to(page, skip)
+    page.keyboard.press("Space")
+    expect(skip).to_have_attribute("aria-pressed", "true")
+    expect(section_figure).to_contain_text(re.compile(r"\b2 of \d+ completed"))
+    expect(phase_figure).to_contain_text("1 done, 1 skipped")
+    assert page.evaluate("window.sameDocument === true"), "the page reloaded"
+    section_text, phase_text = section_figure.inner_text(), phase_figure.inner_text()
+    screenshot(page, "phase-marked")
+
+    page.reload()
+    expect(section_figure).to_have_text(section_text)
+    expect(phase_figure).to_have_text(phase_text)
+    expect(page.get_by_role("button", name=f"Mark {first.title} as done")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+
+
+def test_it_lets_a_learner_mark_topics_without_javascript(site, new_context, learner):
+    if not url_exists(TOPIC_STATUS, pk=1):
+        pytest.skip("the phase page's status buttons are not built yet")
+    phase = _first_phase()
+    section, (first, second) = _first_two_leaves(phase)
+    context = new_context(java_script_enabled=False)
+    sign_in(context, site, learner)
+    page = context.new_page()
+    page.goto(site.url + phase.get_absolute_url())
+    section_figure = page.locator(f"#section-{section.pk}-progress")
+    expect(section_figure).to_contain_text(re.compile(r"\b0 of \d+ completed"))
+
+    page.get_by_role("button", name=f"Mark {first.title} as done").click()
+    expect(page).to_have_url(re.compile(re.escape(phase.get_absolute_url()) + rf"#topic-{first.pk}$"))
+    expect(section_figure).to_contain_text(re.compile(r"\b1 of \d+ completed"))
+    page.get_by_role("button", name=f"Mark {second.title} as in progress").click()
+    expect(page.get_by_role("button", name=f"Mark {second.title} as in progress")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(page.locator("#phase-progress")).to_contain_text("1 done, 0 skipped, 1 in progress")
+    screenshot(page, "phase-marked-no-js")
+
+
+def test_it_shows_the_public_a_resource_link_an_editor_changed(site, page, editor):
+    resource = Resource.objects.exclude(url="").select_related("section__phase").order_by("pk").first()
+    new_url = "https://example.org/a-better-course/"
+    sign_in(page.context, site, editor)
+
+    page.goto(site.url + reverse("admin:index"))
+    page.get_by_role("link", name="Resources", exact=True).first.click()
+    page.locator("#searchbar").fill(resource.title)
+    page.locator("#searchbar").press("Enter")
+    page.get_by_role("link", name=resource.title, exact=True).click()
+    expect(page.locator("#id_url")).to_have_value(resource.url)
+    page.locator("#id_url").fill(new_url)
+    screenshot(page, "admin-resource")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.goto(site.url + resource.section.phase.get_absolute_url())
+    expect(page.get_by_role("link", name=resource.title, exact=True)).to_have_attribute("href", new_url)
+
+
+def test_it_lets_a_mentor_sort_a_cohort_open_a_learner_and_download_it(site, page, people):
+    if not url_exists(COHORT, pk=1):
+        pytest.skip("cohorts are not built yet")
+    from progress.services_cohorts import membership_join
+
+    cohort = people["cohort"]
+    other = User.objects.create_user(email="ada@example.com", password=PASSWORD, display_name="Ada Another")
+    membership_join(cohort=cohort, user=other)
+    sign_in(page.context, site, people["mentor"])
+
+    page.goto(site.url + reverse("cohorts:mentor_home"))
+    page.get_by_role("link", name=cohort.name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(cohort.name)
+    screenshot(page, "cohort")
+
+    names = page.locator("table tbody th[scope=row]")
+    expect(names).to_have_count(2)
+    name_header = page.locator("table thead th").first
+    name_header.get_by_role("link").click()
+    expect(name_header).to_have_attribute("aria-sort", re.compile("ascending|descending"))
+    first_order = names.all_inner_texts()
+    first_sort = name_header.get_attribute("aria-sort")
+    name_header.get_by_role("link").click()
+    expect(name_header).not_to_have_attribute("aria-sort", first_sort)
+    expect(names).to_have_text(list(reversed(first_order)))
+
+    page.get_by_role("link", name=people["learner"].display_name, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(people["learner"].display_name)
+    screenshot(page, "cohort-learner")
+    page.go_back()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download CSV").click()
+    rows = list(csv.reader(io.StringIO(Path(download_info.value.path()).read_text(encoding="utf-8-sig"))))
+    text = "\n".join(",".join(row) for row in rows)
+    assert len(rows) == 3, rows  # a header and the two learners
+    assert people["learner"].display_name in text
+    assert other.display_name in text
