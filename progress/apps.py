@@ -6,13 +6,14 @@ class ProgressConfig(AppConfig):
     verbose_name = "Learner progress"
 
     def export_user_data(self, user) -> dict:
-        """The learner's progress for "Your data": statuses, notes, projects, plan, path, activity.
+        """The learner's progress for "Your data": statuses, notes, projects, plan, path, activity, cohorts.
 
         Content is named by its stable key (and title, for people), so the
         download still means something after the roadmap is edited."""
         from progress.models import (
             Activity,
             LearningPlan,
+            Membership,
             PathChoice,
             ProjectProgress,
             TopicNote,
@@ -77,5 +78,19 @@ class ProgressConfig(AppConfig):
                 for row in Activity.objects.filter(user=user)
                 .select_related("topic", "project")
                 .order_by("created_at", "id")
+            ],
+            "cohorts": [
+                {
+                    "cohort": membership.cohort.name,
+                    "start_date": membership.cohort.start_date,
+                    "joined_at": membership.joined_at,
+                }
+                for membership in Membership.objects.filter(user=user)
+                .select_related("cohort")
+                .order_by("joined_at", "id")
+            ],
+            "mentored_cohorts": [
+                {"cohort": cohort.name, "start_date": cohort.start_date, "created_at": cohort.created_at}
+                for cohort in user.mentored_cohorts.order_by("created_at", "id")
             ],
         }

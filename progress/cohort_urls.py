@@ -21,5 +21,6 @@ urlpatterns = [
         views.project_review_view,
         name="review",
     ),
-    path("join/<str:token>/", views.join, name="join"),
+    # `path`, so a mangled link with a slash in it still gets the "no longer valid" page.
+    path("join/<path:token>/", views.join, name="join"),
 ]

@@ -90,6 +90,8 @@ class LearnerRow:
     def last_active_label(self) -> str:
         if self.last_active is None:
             return "Never"
+        if timezone.now() - self.last_active < timedelta(minutes=1):
+            return "Just now"
         return f"{timesince(self.last_active, depth=1)} ago"
 
     @property
@@ -257,11 +259,11 @@ def table_columns(phases) -> list[Column]:
             Column(f"phase-{phase.number}", f"P{phase.number}", f"Phase {phase.number}: {phase.title}")
             for phase in phases
         ),
-        Column("current", "Current phase", descending_first=False),
+        Column("current", "Now in", "Current phase", descending_first=False),
         Column("plan", "Plan"),
         Column("active", "Last active"),
-        Column("done", "Projects done"),
-        Column("waiting", "Waiting for review"),
+        Column("done", "Projects", "Projects done"),
+        Column("waiting", "To review", "Projects waiting for review"),
     ]
 
 
