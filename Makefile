@@ -57,8 +57,9 @@ lint: env
 
 # Runs on DATABASE_URL when it is set (CI points it at PostgreSQL), SQLite otherwise.
 # A missing migration fails a test (tests/config/test_migrations.py).
+# Two workers (-n auto on two cores): the browser tests wait on Chromium, the rest on Python.
 test: lint checkers
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 # The fixture is the importer's output for the seed, dumped with natural keys;
 # a test fails when the two drift apart.
