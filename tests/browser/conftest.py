@@ -203,6 +203,8 @@ def screenshot(page, name: str) -> None:
     """Save the page as a phone (390 px) and a desktop (1280 px) would show it, whole."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     original = page.viewport_size or DESKTOP
+    # From the top: scrolled to an #anchor, sticky parts would be drawn where the view was.
+    page.keyboard.press("Home")
     for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(size)
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
