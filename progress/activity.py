@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Max
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 
 from progress.models import Activity
 
@@ -86,8 +87,8 @@ class HeatCell:
     @property
     def label(self) -> str:
         if not self.count:
-            return f"No changes on {self.day:%A %-d %B %Y}"
-        return f"{self.count} change{'' if self.count == 1 else 's'} on {self.day:%A %-d %B %Y}"
+            return f"No changes on {format_date(self.day, 'l j F Y')}"
+        return f"{self.count} change{'' if self.count == 1 else 's'} on {format_date(self.day, 'l j F Y')}"
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 
 from progress.models import LearningPlan
 from progress.plan import EARLIEST_START, latest_start
@@ -33,11 +34,12 @@ class PlanForm(forms.ModelForm):
         start = self.cleaned_data["start_date"]
         if start < EARLIEST_START:
             raise forms.ValidationError(
-                f"Choose a date from {EARLIEST_START:%-d %B %Y} on.", code="too_early"
+                f"Choose a date from {format_date(EARLIEST_START, 'j F Y')} on.", code="too_early"
             )
         latest = latest_start(self.today)
         if start > latest:
             raise forms.ValidationError(
-                f"Choose a date no later than {latest:%-d %B %Y} (two years from today).", code="too_late"
+                f"Choose a date no later than {format_date(latest, 'j F Y')} (two years from today).",
+                code="too_late",
             )
         return start

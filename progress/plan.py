@@ -51,6 +51,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from django.db.models import Max, Min
+from django.utils.dateformat import format as format_date
 
 from progress.activity import local_today
 from progress.models import LearningPlan, Pace
@@ -151,7 +152,7 @@ class PlanReport:
     def summary(self) -> str:
         """The status in a few words: "On track", "3 weeks behind"."""
         if self.status == PlanStatus.UPCOMING:
-            return f"Starts on {self.start_date:%-d %B %Y}"
+            return f"Starts on {format_date(self.start_date, 'j F Y')}"
         if self.status == PlanStatus.COMPLETE:
             return "Every planned phase completed"
         if self.status == PlanStatus.ON_TRACK:
@@ -246,7 +247,9 @@ def plan_report(
     weeks = 0
     if today < start_date:
         status = PlanStatus.UPCOMING
-    elif planned and actual >= planned:
+    elif not planned:
+        status = PlanStatus.ON_TRACK  # no dated phase (no timeline loaded): nothing to keep up with
+    elif actual >= planned:
         status = PlanStatus.COMPLETE
     else:
         lag = (expected_day(targets, actual, start_date=start_date) - today).days

@@ -146,6 +146,17 @@ def test_a_plan_with_every_dated_phase_completed_is_complete():
     assert result.status == PlanStatus.COMPLETE
 
 
+def test_a_roadmap_without_a_timeline_has_nothing_to_keep_up_with():
+    phases = [
+        PhaseFacts(id=n, number=n, title="", slug="", leaves=10, duration_max_months=2) for n in range(1, 4)
+    ]
+    result = plan_report(phases, start_date=add_months(TODAY, -12), pace=Pace.TWELVE_MONTHS, today=TODAY)
+    assert result.planned_leaves == 0
+    assert result.status == PlanStatus.ON_TRACK
+    steady = plan_report(phases, start_date=add_months(TODAY, -12), pace=Pace.STEADY, today=TODAY)
+    assert steady.status == PlanStatus.BEHIND
+
+
 def test_it_treats_phases_six_and_seven_as_one_shared_window():
     start = add_months(TODAY, -11)  # halfway through months 11-12, roughly
     result = report(start)
