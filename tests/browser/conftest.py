@@ -292,6 +292,7 @@ def _arguments(name: str, params: frozenset[str], people: dict) -> list[dict]:
             "learner_pk": people["learner"].pk,
             "user_id": people["learner"].pk,
             "learner_id": people["learner"].pk,
+            "project_id": people["project"].pk if people.get("project") else None,
         }
         if params <= set(values):
             return [{param: values[param] for param in params}]
@@ -359,23 +360,32 @@ def reachable_pages(user, people: dict, *, admin: bool = False) -> list[tuple[Pa
 
 @pytest.fixture
 def people(learner, editor, mentor) -> dict:
-    """Everyone whose pages are checked: a learner with some progress, an editor, a mentor of the learner.
+    """Everyone whose pages are checked, and enough of their doings to fill those pages.
 
-    Request it after the content is loaded (`site` or `roadmap`), so the
-    learner's progress has topics to be on.
+    A learner with topics in every status, a note and a finished project; an
+    editor; a mentor of a cohort the learner is in. Request it after the
+    content is loaded (`site` or `roadmap`), so there are topics to be on.
     """
-    from progress.models import TopicStatus
-    from progress.services import progress_set_status
-    from roadmap.models import Topic
+    from progress.models import ProjectStatus, TopicStatus
+    from progress.services import note_save, progress_set_status, project_update
+    from roadmap.models import ProjectIdea, Topic
 
     leaves = Topic.objects.filter(children=None).order_by("section__phase__number", "section__order", "order")
-    for topic, status in zip(
-        leaves[:4],
-        [TopicStatus.DONE, TopicStatus.DONE, TopicStatus.IN_PROGRESS, TopicStatus.SKIPPED],
-        strict=False,
-    ):
+    statuses = [TopicStatus.DONE, TopicStatus.DONE, TopicStatus.IN_PROGRESS, TopicStatus.SKIPPED]
+    for topic, status in zip(leaves[:4], statuses, strict=False):
         progress_set_status(user=learner, topic=topic, status=status)
-    people = {"anonymous": None, "learner": learner, "editor": editor, "mentor": mentor}
+    if leaves:
+        note_save(user=learner, topic=leaves[0], text="Revisit list comprehensions.")
+    project = ProjectIdea.objects.order_by("pk").first()
+    if project is not None:
+        project_update(
+            user=learner,
+            project=project,
+            status=ProjectStatus.DONE,
+            evidence_url="https://example.org/my-first-project",
+            reflection="Smaller than I planned, and better for it.",
+        )
+    people = {"anonymous": None, "learner": learner, "editor": editor, "mentor": mentor, "project": project}
     try:
         from progress.services_cohorts import cohort_create, membership_join
     except ImportError:  # cohorts are not built yet
