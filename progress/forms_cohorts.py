@@ -10,7 +10,10 @@ class CohortForm(forms.ModelForm):
         model = Cohort
         fields = ["name", "start_date"]
         widgets = {"start_date": forms.DateInput(attrs={"type": "date"})}
-        help_texts = {"name": "Learners see it when they join, beside your name."}
+        help_texts = {
+            "name": "Learners see it when they join, beside your name.",
+            "start_date": "Members who have not set a plan of their own start their plan on this date.",
+        }
 
 
 class ReviewForm(forms.Form):
