@@ -1,4 +1,4 @@
-"""Writes on cohorts: creating one, joining and leaving, and a mentor's review of a project.
+"""Writes on cohorts: creating one, joining and leaving, and a mentor's review of a project (emailed).
 
 Permissions are checked by the views' access helpers before these are called;
 what is checked here is what must hold whoever calls (only a mentor can mentor,
@@ -6,9 +6,13 @@ only a done project can be reviewed), against the database's current state.
 """
 
 from datetime import date
+from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from progress.models import Cohort, Membership, ProjectProgress, ProjectStatus
@@ -43,14 +47,38 @@ def membership_leave(*, cohort: Cohort, user) -> bool:
 
 
 def project_review(*, reviewer, row: ProjectProgress, comment: str = "") -> ProjectProgress:
-    """Mark a done project reviewed by `reviewer`, with an optional comment the learner sees.
+    """Mark a done project reviewed by `reviewer`, with an optional comment the learner sees,
+    and tell the learner by email if they asked for cohort emails.
 
     Reviewing again replaces the comment. The update only applies while the
     project is still done, so a learner reopening it at the same moment wins."""
-    updated = ProjectProgress.objects.filter(pk=row.pk, status=ProjectStatus.DONE).update(
-        reviewed_at=timezone.now(), reviewed_by=reviewer, review_comment=comment.strip()
-    )
-    if not updated:
-        raise ValidationError("Only a project marked done can be reviewed.", code="not_done")
-    row.refresh_from_db(fields=["status", "reviewed_at", "reviewed_by", "review_comment"])
+    with transaction.atomic():
+        updated = ProjectProgress.objects.filter(pk=row.pk, status=ProjectStatus.DONE).update(
+            reviewed_at=timezone.now(), reviewed_by=reviewer, review_comment=comment.strip()
+        )
+        if not updated:
+            raise ValidationError("Only a project marked done can be reviewed.", code="not_done")
+        row.refresh_from_db(fields=["status", "reviewed_at", "reviewed_by", "review_comment"])
+        if row.user.email_cohort_updates:
+            # Only once the review is saved (a rolled-back one sends nothing); robust, so a
+            # mail server that is down is logged and the saved review still stands.
+            transaction.on_commit(partial(_send_review_email, row=row, reviewer=reviewer), robust=True)
     return row
+
+
+def _send_review_email(*, row: ProjectProgress, reviewer) -> None:
+    url = settings.SITE_URL + reverse("roadmap:projects") + f"#project-{row.project_id}"
+    lines = [
+        f"{reviewer} reviewed your project “{row.project.title}”.",
+        "",
+        *([row.review_comment, ""] if row.review_comment else []),
+        f"See it on your projects page: {url}",
+        "",
+        "You get this email because you asked for news from your cohort. You can turn it off on your profile page.",
+    ]
+    send_mail(
+        f"Your mentor reviewed “{row.project.title}” · {settings.SITE_NAME}",
+        "\n".join(lines),
+        None,
+        [row.user.email],
+    )

@@ -258,7 +258,9 @@ def learner_detail(request, pk, user_id):
 @login_required
 def project_review_view(request, pk, user_id, project_id):
     membership = _get_member_for_mentor(request, pk, user_id, write=True)
-    row = get_object_or_404(ProjectProgress, user=membership.user, project_id=project_id)
+    row = get_object_or_404(
+        ProjectProgress.objects.select_related("user", "project"), user=membership.user, project_id=project_id
+    )
     url = reverse("cohorts:learner", kwargs={"pk": pk, "user_id": user_id}) + f"#project-{project_id}"
     form = ReviewForm(request.POST)
     if not form.is_valid():

@@ -194,3 +194,32 @@ def test_another_mentor_cannot_review(client, cohort, learner, roadmap, django_u
     assert client.post(_review_url(cohort, row), {"comment": "x"}).status_code == 404
     row.refresh_from_db()
     assert row.reviewed_at is None
+
+
+def test_the_learner_gets_an_email_about_the_review(
+    client, mentor, cohort, learner, roadmap, mailoutbox, django_capture_on_commit_callbacks
+):
+    row = done_project(learner)
+    client.force_login(mentor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_review_url(cohort, row), {"comment": "Try a CNN next."})
+    (message,) = mailoutbox
+    assert message.to == [learner.email]
+    assert row.project.title in message.subject
+    assert "Mina Mentor reviewed your project" in message.body
+    assert "Try a CNN next." in message.body
+    assert f"http://testserver/projects/#project-{row.project_id}" in message.body
+
+
+def test_no_email_for_a_learner_who_turned_cohort_emails_off(
+    client, mentor, cohort, learner, roadmap, mailoutbox, django_capture_on_commit_callbacks
+):
+    learner.email_cohort_updates = False
+    learner.save(update_fields=["email_cohort_updates"])
+    row = done_project(learner)
+    client.force_login(mentor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_review_url(cohort, row), {"comment": "Quietly noted."})
+    assert mailoutbox == []
+    row.refresh_from_db()
+    assert row.review_comment == "Quietly noted."
