@@ -191,7 +191,7 @@ class Topic(KeyedModel):
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="topics")
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="children"
     )
     slug = models.SlugField(max_length=100)
     title = models.CharField(max_length=200)
