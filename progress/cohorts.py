@@ -34,7 +34,9 @@ from progress.stats import (
 )
 from roadmap.models import Phase, Section
 
-# A learner who has changed nothing for this long has "gone quiet".
+# A learner who has changed nothing for this long has "gone quiet". Someone who
+# never changed anything counts from when they signed up, so a newcomer who
+# joined yesterday is not flagged, and one who signed up months ago is.
 INACTIVE_AFTER = timedelta(days=14)
 
 
