@@ -248,4 +248,9 @@ LOGGING = {
         "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "plain"}
     },
     "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Django's default config gives "django" a console handler of its own; route
+    # it to stdout once instead of printing every line twice under DEBUG.
+    "loggers": {
+        "django": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False}
+    },
 }
