@@ -10,7 +10,7 @@ from django.utils.functional import SimpleLazyObject
 
 # Pages other apps provide, and who sees a link to each. A link appears only
 # once its URL name resolves, so the navigation never points at a page that
-# does not exist yet: these are the hooks the progress app fills in.
+# does not exist yet (the progress app provides dashboard and cohorts).
 ROLE_LINKS = (
     # (label, URL name, who may reach it)
     ("Dashboard", "progress:dashboard", lambda user: True),  # every signed-in person is a learner

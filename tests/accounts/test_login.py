@@ -114,8 +114,8 @@ def test_it_shows_each_person_the_places_their_roles_reach(client, request, pers
     nav = _main_nav(client.get(reverse("roadmap:overview")))
 
     assert (reverse("admin:index") in nav) is sees_admin
-    if _resolves("progress:cohorts"):
-        assert (reverse("progress:cohorts") in nav) is sees_cohorts
+    if _resolves("cohorts:mentor_home"):
+        assert (reverse("cohorts:mentor_home") in nav) is sees_cohorts
     if _resolves("progress:dashboard"):
         assert reverse("progress:dashboard") in nav
     assert f'href="{reverse("accounts:profile")}"' in nav

@@ -76,7 +76,7 @@ def test_it_lets_unverified_people_use_the_site_with_a_gentle_prompt(client, mai
 
 def test_it_resends_the_verification_email_from_the_prompt(client, learner, mailoutbox):
     client.force_login(learner)
-    assert "Send the link again" in client.get(reverse("roadmap:overview")).content.decode()
+    assert "Email me the link" in client.get(reverse("roadmap:overview")).content.decode()
 
     response = client.post(reverse("account_email"), {"email": learner.email, "action_send": ""})
 
