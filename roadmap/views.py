@@ -1,7 +1,10 @@
 """The public pages: the roadmap at a glance, one page per phase, projects and the appendix.
 
 No sign-in needed. Each page costs a fixed number of queries, whatever the
-amount of content (tests/roadmap/test_pages.py holds them to it).
+amount of content (tests/roadmap/test_pages.py holds them to it). A signed-in
+learner also sees their own marks on the phase page, hung on the same objects
+by `progress.marks` in a fixed number of queries more
+(tests/progress/test_phase_page_progress.py).
 """
 
 from django.db.models import Prefetch
@@ -9,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from progress.marks import phase_marks
 from roadmap.models import Phase, Roadmap
 
 
@@ -55,6 +59,8 @@ def phase_detail(request, slug):
         "previous": previous,
         "next": following,
     }
+    if request.user.is_authenticated:
+        context["mine"] = phase_marks(user=request.user, phase=phase, sections=sections)
     return render(request, "roadmap/phase.html", context)
 
 

@@ -1,0 +1,92 @@
+"""Forms behind the learner's controls on the roadmap pages: topic status, notes, path, projects."""
+
+from django import forms
+from django.core.validators import URLValidator
+
+from progress.models import NOTE_MAX_LENGTH, REFLECTION_MAX_LENGTH, ProjectStatus, TopicStatus
+from roadmap.models import Section
+
+
+class PlainTextField(forms.CharField):
+    """Text from a textarea. Browsers send its line breaks as CRLF but count each
+    as one character against `maxlength`; counting them as one here too keeps
+    a note the browser let through from being refused for its line breaks."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
+class HttpURLField(forms.URLField):
+    """A web address: http or https only, so a link never runs script (javascript:) or leaves the web."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+    default_error_messages = {"invalid": "Enter a web address starting with http:// or https://."}
+
+
+class TopicStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=TopicStatus.choices,
+        error_messages={
+            "required": "Choose a status.",
+            "invalid_choice": "“%(value)s” is not a topic status.",
+        },
+    )
+
+
+class NoteForm(forms.Form):
+    text = PlainTextField(
+        label="Note",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": "A note holds at most %(limit_value)d characters (this one has %(show_value)d)."
+        },
+    )
+
+
+class PathForm(forms.Form):
+    """The sections of an elective phase the learner follows (none is a valid answer)."""
+
+    sections = forms.ModelMultipleChoiceField(
+        queryset=Section.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose sections of this phase."},
+    )
+
+    def __init__(self, *args, phase, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sections"].queryset = phase.sections.order_by("order", "id")
+
+
+class ProjectProgressForm(forms.Form):
+    """A learner's status, evidence link and reflection for one project idea."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        choices=ProjectStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "“%(value)s” is not a project status."},
+    )
+    evidence_url = HttpURLField(
+        label="Evidence link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Optional: the code, demo or write-up (http or https).",
+    )
+    reflection = PlainTextField(
+        label="Reflection",
+        required=False,
+        max_length=REFLECTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=f"Optional: what you learned, in up to {REFLECTION_MAX_LENGTH} characters.",
+        error_messages={
+            "max_length": "A reflection holds at most %(limit_value)d characters (this one has %(show_value)d)."
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
