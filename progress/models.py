@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import GROUP_NAMES, Role
 from roadmap.models import ProjectIdea, Section, Topic
 
 NOTE_MAX_LENGTH = 5000
@@ -202,7 +203,7 @@ class Cohort(models.Model):
     mentors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="mentored_cohorts",
-        limit_choices_to={"groups__name": "Mentors"},
+        limit_choices_to={"groups__name": GROUP_NAMES[Role.MENTOR]},
         help_text="People with the mentor role who follow this cohort (one or more).",
     )
     learners = models.ManyToManyField(
