@@ -1,6 +1,6 @@
 from django.urls import path
 
-from progress.views import dashboard, export, plan, topics
+from progress.views import dashboard, export, plan, projects, topics
 
 app_name = "progress"
 
@@ -8,10 +8,11 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export.csv", export.progress_csv, name="export_csv"),
     path("plan/", plan.plan, name="plan"),
-    # The learner's controls on the phase page (POST only, but the permalink).
+    # The learner's controls on the phase and projects pages (POST only, but the permalink).
     path("topics/<int:pk>/", topics.topic, name="topic"),
     path("topics/<int:pk>/status/", topics.topic_status, name="topic_status"),
     path("topics/<int:pk>/done-all/", topics.topic_done_all, name="topic_done_all"),
     path("topics/<int:pk>/note/", topics.topic_note, name="topic_note"),
     path("phases/<slug:slug>/path/", topics.path, name="path"),
+    path("projects/<int:pk>/progress/", projects.project_progress, name="project_progress"),
 ]

@@ -2,9 +2,9 @@
 
 No sign-in needed. Each page costs a fixed number of queries, whatever the
 amount of content (tests/roadmap/test_pages.py holds them to it). A signed-in
-learner also sees their own marks on the phase page, hung on the same objects
-by `progress.marks` in a fixed number of queries more
-(tests/progress/test_phase_page_progress.py).
+learner also sees their own marks on the phase and projects pages, hung on the
+same objects by `progress.marks` in a fixed number of queries more
+(tests/progress/test_phase_page_progress.py and test_projects.py).
 """
 
 from django.db.models import Prefetch
@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from progress.marks import phase_marks
+from progress.marks import phase_marks, project_marks
 from roadmap.models import Phase, Roadmap
 
 
@@ -67,9 +67,10 @@ def phase_detail(request, slug):
 @require_safe
 def projects(request):
     roadmap = _current_roadmap_or_404()
-    return render(
-        request, "roadmap/projects.html", {"roadmap": roadmap, "levels": roadmap.projects.by_level()}
-    )
+    context = {"roadmap": roadmap, "levels": roadmap.projects.by_level()}
+    if request.user.is_authenticated:
+        context["mine"] = project_marks(user=request.user, levels=context["levels"])
+    return render(request, "roadmap/projects.html", context)
 
 
 @require_safe
