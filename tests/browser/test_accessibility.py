@@ -8,7 +8,7 @@ Colour contrast is checked again in dark mode, which site.css supports.
 
 import pytest
 
-from tests.browser.conftest import ROOT, reachable_pages, sign_in
+from tests.browser.conftest import DESKTOP, PHONE, ROOT, reachable_pages, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -51,13 +51,14 @@ def _describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-# Who opens which pages. Phase pages are the bulk of the site and look the same
-# to an editor or a mentor as to any learner, so those two open just one.
+# Who opens which pages, on which screen. Phase pages are the bulk of the site
+# and look the same to an editor or a mentor as to any learner, so those two
+# open just one. Half the people use a phone: target sizes and layouts differ.
 ROLES = {
-    "anonymous": {"admin": False, "phases": "all"},
-    "learner": {"admin": False, "phases": "all"},
-    "editor": {"admin": True, "phases": "one"},
-    "mentor": {"admin": False, "phases": "one"},
+    "anonymous": {"admin": False, "phases": "all", "screen": DESKTOP},
+    "learner": {"admin": False, "phases": "all", "screen": PHONE},
+    "editor": {"admin": True, "phases": "one", "screen": DESKTOP},
+    "mentor": {"admin": False, "phases": "one", "screen": PHONE},
 }
 
 
@@ -72,6 +73,7 @@ def test_it_has_no_accessibility_violations(role, site, people, page, browser_gu
         pages = [found for found in pages if found not in phases[1:]]
     assert pages
 
+    page.set_viewport_size(ROLES[role]["screen"])
     problems = {}
     for found in pages:
         page.emulate_media(color_scheme="light")
@@ -92,6 +94,7 @@ def test_it_has_no_accessibility_violations(role, site, people, page, browser_gu
             problems[str(found)] = violations + dark
 
     report = "\n".join(f"{where}\n{_describe(found)}" for where, found in problems.items())
+    width = ROLES[role]["screen"]["width"]
     assert not problems, (
-        f"axe found WCAG 2.2 AA violations on {len(problems)} of {len(pages)} pages:\n{report}"
+        f"axe found WCAG 2.2 AA violations on {len(problems)} of {len(pages)} pages at {width} px:\n{report}"
     )
