@@ -61,7 +61,7 @@ def test_it_answers_htmx_with_the_open_note_and_an_announcement(client, learner,
     assert "Typed dicts too</textarea>" in html
     assert f'id="topic-{leaf.pk}-note-save"' in html
     assert "Saved" in html
-    assert f'hx-swap-oob="innerHTML">Note on {leaf.title} saved.' in html
+    assert f'data-hx-swap-oob="innerHTML">Note on {leaf.title} saved.' in html
     assert notes(learner) == {leaf.pk: "Typed dicts too"}
 
 
