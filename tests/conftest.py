@@ -22,6 +22,15 @@ FIXTURE = ROOT / "fixtures" / "roadmap.json"
 PASSWORD = "correct horse battery staple 42"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hash test passwords with a fast hasher: PBKDF2 costs about a second per user here.
+
+    Production keeps Django's defaults; tests/accounts checks the validators, not the hasher.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def password():
     return PASSWORD
