@@ -81,7 +81,7 @@ def test_it_takes_a_newcomer_from_the_roadmap_to_their_dashboard(site, page, mai
     assert User.objects.get(email="newcomer@example.com").emailaddress_set.get().verified
 
 
-def test_it_lets_a_learner_mark_topics_with_the_keyboard_alone(site, page, learner):
+def test_it_lets_a_learner_mark_topics_and_keep_a_note_with_the_keyboard_alone(site, page, learner):
     if not url_exists(TOPIC_STATUS, pk=1):
         pytest.skip("the phase page's status buttons are not built yet")
     phase = _first_phase()
@@ -108,6 +108,17 @@ def test_it_lets_a_learner_mark_topics_with_the_keyboard_alone(site, page, learn
     expect(skip).to_have_attribute("aria-pressed", "true")
     expect(section_figure).to_contain_text(re.compile(r"\b2 of \d+ completed"))
     expect(phase_figure).to_contain_text("1 done, 1 skipped")
+
+    # A private note, also by keyboard: open the disclosure, type, save.
+    note = page.locator(f"#topic-{first.pk}-note")
+    _tab_to(page, note.locator("summary"))
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(note.get_by_role("textbox")).to_be_focused()
+    page.keyboard.type("Revisit generators.")
+    _tab_to(page, note.get_by_role("button", name=re.compile("save note", re.I)))
+    page.keyboard.press("Enter")
+    expect(note).to_contain_text("Saved")
     assert page.evaluate("window.sameDocument === true"), "the page reloaded"
     section_text, phase_text = section_figure.inner_text(), phase_figure.inner_text()
     screenshot(page, "phase-marked")
@@ -118,6 +129,7 @@ def test_it_lets_a_learner_mark_topics_with_the_keyboard_alone(site, page, learn
     expect(page.get_by_role("button", name=f"Mark {first.title} as done")).to_have_attribute(
         "aria-pressed", "true"
     )
+    expect(page.locator(f"#topic-{first.pk}-note-text")).to_have_value("Revisit generators.")
 
 
 def test_it_lets_a_learner_mark_topics_without_javascript(site, new_context, learner):
