@@ -45,10 +45,23 @@ class NoteForm(forms.Form):
     )
 
 
+class SectionsField(forms.ModelMultipleChoiceField):
+    """Section ids. One too large for a database integer is refused as an unknown choice
+    before the query: SQLite would raise OverflowError on it (a 500) rather than find nothing."""
+
+    def clean(self, value):
+        for pk in value or []:
+            if isinstance(pk, str) and pk.isdigit() and int(pk) >= 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super().clean(value)
+
+
 class PathForm(forms.Form):
     """The sections of an elective phase the learner follows (none is a valid answer)."""
 
-    sections = forms.ModelMultipleChoiceField(
+    sections = SectionsField(
         queryset=Section.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -107,6 +107,16 @@ def test_it_refuses_a_section_of_another_phase(client, learner, sections):
     assert chosen(learner) == {sections[0].pk}
 
 
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999999", "-1"])
+def test_it_refuses_a_section_id_that_is_no_section(client, learner, sections, value):
+    client.force_login(learner)
+
+    response = client.post(URL, {"sections": [sections[0].pk, value]})
+
+    assert response.status_code == 400
+    assert not PathChoice.objects.exists()
+
+
 def test_it_refuses_a_phase_without_a_path(client, learner, roadmap):
     client.force_login(learner)
 
