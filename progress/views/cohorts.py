@@ -8,6 +8,7 @@ data is a project review.
 """
 
 import csv
+import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -39,6 +40,8 @@ from progress.services_cohorts import cohort_create, membership_join, membership
 
 # A spreadsheet runs a cell starting with one of these as a formula ("CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+INVITE_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 # Access helpers: the one place that decides who sees which cohort and learner.
@@ -292,7 +295,11 @@ def my_cohorts(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def join(request, token):
     """The join link: anyone holding it sees the cohort; a signed-in learner confirms with a POST."""
-    cohort = Cohort.objects.filter(invite_token=token).prefetch_related("mentors").first()
+    # Tokens are url-safe base64; anything else is no link of ours, so it never reaches the database.
+    well_formed = INVITE_TOKEN_SHAPE.fullmatch(token) is not None
+    cohort = (
+        Cohort.objects.filter(invite_token=token).prefetch_related("mentors").first() if well_formed else None
+    )
     if cohort is None:
         return render(request, "cohorts/invite_invalid.html", status=404)
     user = request.user

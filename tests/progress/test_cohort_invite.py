@@ -115,7 +115,7 @@ def test_regenerating_the_link_stops_the_old_one(client, cohort, mentor, outside
 
 @pytest.mark.parametrize(
     "token",
-    ["nope", "a" * 43, "x" * 500, "%00", "..", "' OR 1=1 --", "%E2%9C%93", "abc%2Fdef"],
+    ["nope", "a" * 43, "x" * 500, "..", "' OR 1=1 --", "%E2%9C%93", "abc%2Fdef"],
 )
 def test_it_says_a_bad_link_is_no_longer_valid(client, cohort, outsider, token):
     client.force_login(outsider)
@@ -123,6 +123,14 @@ def test_it_says_a_bad_link_is_no_longer_valid(client, cohort, outsider, token):
     assert response.status_code == 404
     assert "no longer valid" in response.text
     assert client.post(f"/join/{token}/").status_code == 404
+    assert not Membership.objects.filter(user=outsider).exists()
+
+
+def test_it_refuses_a_link_with_a_nul_character(client, cohort, outsider):
+    # PostgreSQL text cannot hold NUL; the site answers 400 before any lookup.
+    client.force_login(outsider)
+    assert client.get("/join/%00/").status_code == 400
+    assert client.post("/join/%00/").status_code == 400
     assert not Membership.objects.filter(user=outsider).exists()
 
 
