@@ -64,7 +64,11 @@ def progress_set_status(*, user, topic: Topic, status: str) -> str:
 
 
 def progress_set_subtree_status(*, user, topic: Topic, status: str = TopicStatus.DONE) -> int:
-    """Set every leaf under `topic` (or the topic itself, if a leaf); returns how many changed."""
+    """Set every leaf under `topic` (or the topic itself, if a leaf); returns how many changed.
+
+    "Mark all done" keeps leaves the learner skipped: skipping says "I already
+    know this" or "not for me", which marking a whole tree done should not undo.
+    """
     if status not in TopicStatus.values:
         raise ValidationError(f"“{status}” is not a topic status.", code="invalid_status")
     section_topics = list(Topic.objects.filter(section_id=topic.section_id).only("id", "parent_id"))
@@ -85,7 +89,8 @@ def progress_set_subtree_status(*, user, topic: Topic, status: str = TopicStatus
             .filter(user=user, topic_id__in=leaves)
             .values_list("topic_id", "status")
         )
-        changed = [leaf for leaf in leaves if previous.get(leaf, TopicStatus.NOT_STARTED) != status]
+        kept = {status} | ({TopicStatus.SKIPPED} if status == TopicStatus.DONE else set())
+        changed = [leaf for leaf in leaves if previous.get(leaf, TopicStatus.NOT_STARTED) not in kept]
         TopicProgress.objects.bulk_create(
             [TopicProgress(user=user, topic_id=leaf, status=status, updated_at=now) for leaf in changed],
             update_conflicts=True,

@@ -85,6 +85,14 @@ def test_it_marks_a_whole_subtree(learner, roadmap):
     assert Activity.objects.filter(user=learner).count() == leaves.count()
 
 
+def test_marking_a_subtree_done_keeps_skipped_leaves(learner, roadmap):
+    root = Topic.objects.get(key="ai-ml-roadmap-2025/prerequisites/python-proficiency/python-for-ai-ml")
+    leaves = list(Topic.objects.leaves().filter(section=root.section))
+    progress_set_status(user=learner, topic=leaves[0], status=TopicStatus.SKIPPED)
+    assert progress_set_subtree_status(user=learner, topic=root) == len(leaves) - 1
+    assert TopicProgress.objects.get(user=learner, topic=leaves[0]).status == TopicStatus.SKIPPED
+
+
 def test_subtree_marking_reaches_nested_leaves_only(learner, roadmap):
     nested = Topic.objects.filter(parent__parent__isnull=False, children__isnull=True).first()
     branch = nested.parent
