@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from progress.marks import phase_marks, project_marks
+from progress.plan import timeline_plan_dates
 from roadmap.models import Phase, Roadmap
 
 
@@ -29,11 +30,16 @@ def overview(request):
     if roadmap is None:
         return render(request, "roadmap/overview.html", {"roadmap": None})
     phases = list(roadmap.phases.with_sizes().order_by("number"))
-    timeline = roadmap.timeline.prefetch_related(
-        Prefetch(
-            "phases", queryset=Phase.objects.order_by("number").only("roadmap_id", "number", "slug", "title")
+    timeline = list(
+        roadmap.timeline.prefetch_related(
+            Prefetch(
+                "phases",
+                queryset=Phase.objects.order_by("number").only("roadmap_id", "number", "slug", "title"),
+            )
         )
     )
+    # A signed-in learner with a plan sees their own dates on each row.
+    learner_plan = timeline_plan_dates(request.user, timeline)
     context = {
         "roadmap": roadmap,
         "phases": phases,
@@ -41,6 +47,7 @@ def overview(request):
         "resource_total": sum(phase.resource_count for phase in phases),
         "career_paths": roadmap.career_paths.all(),
         "timeline": timeline,
+        "learner_plan": learner_plan,
     }
     return render(request, "roadmap/overview.html", context)
 
