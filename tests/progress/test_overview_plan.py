@@ -16,7 +16,7 @@ def test_it_shows_a_learner_their_own_dates_on_the_timeline(client, learner, roa
     response = client.get("/")
     assert response.status_code == 200
     # Months 1-2 start on the plan's first day; months 11-12 end after a year.
-    assert "1 Jan 2026 – 28 Feb 2026" in response.text
+    assert "1 Jan 2026 \u2013 28 Feb 2026" in response.text
     assert "Dates from your plan." in response.text
 
 
