@@ -92,6 +92,7 @@ class Guard:
         self.console_errors: list[str] = []
         self.page_errors: list[str] = []
         self.error_pages: set[str] = set()
+        self.reported = 0  # problems already failed the test
 
     def expect_error_status(self, url: str) -> None:
         """Opening `url` answers 404 (or another error) on purpose: Chromium's console note is no problem."""
@@ -127,8 +128,21 @@ class Guard:
 def browser_guard() -> Iterator[Guard]:
     guard = Guard()
     yield guard
-    problems = guard.problems()
+    # Anything the browser did after the test's own body (pytest_runtest_call
+    # below fails the test itself for what happened during it).
+    problems = guard.problems()[guard.reported :]
     assert not problems, "The browser saw:\n  " + "\n  ".join(problems)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Fail the test itself, not its teardown, when its browser left localhost or logged an error."""
+    result = yield
+    guard = getattr(item, "funcargs", {}).get("browser_guard")
+    if guard is not None and guard.problems():
+        guard.reported = len(guard.problems())
+        raise AssertionError("The browser saw:\n  " + "\n  ".join(guard.problems()))
+    return result
 
 
 @pytest.fixture
