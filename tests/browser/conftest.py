@@ -277,7 +277,7 @@ def _params(route_pattern) -> frozenset[str]:
 
 def _arguments(name: str, params: frozenset[str], people: dict) -> list[dict]:
     """The URL arguments that reach real pages for `name`, made from the data; [] when unknown."""
-    from roadmap.models import Phase
+    from roadmap.models import Phase, Topic
 
     namespace = name.partition(":")[0] if ":" in name else ""
     if name == "roadmap:phase":
@@ -295,6 +295,17 @@ def _arguments(name: str, params: frozenset[str], people: dict) -> list[dict]:
 
         user = people["learner"]
         return [{"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)}]
+    if name.startswith("progress:topic") and params == {"pk"}:
+        leaf = Topic.objects.filter(children=None).order_by(
+            "section__phase__number", "section__order", "order"
+        )
+        return [{"pk": leaf.values_list("pk", flat=True).first()}]
+    if name == "progress:path":
+        return [
+            {"slug": Phase.objects.order_by("-is_elective", "number").values_list("slug", flat=True).first()}
+        ]
+    if name == "progress:project_progress" and people.get("project"):
+        return [{"pk": people["project"].pk}]
     if namespace == "cohorts" and people.get("cohort"):
         cohort = people["cohort"]
         values = {
