@@ -68,10 +68,10 @@ MATRIX = {
 }
 
 
-@pytest.mark.parametrize("page", MATRIX)
-def test_it_lets_in_exactly_who_may_see_the_page(client, people, cohort, learner, project_row, page):
+@pytest.mark.parametrize("url_name", MATRIX)
+def test_it_lets_in_exactly_who_may_see_the_page(client, people, cohort, learner, project_row, url_name):
     """One page against every kind of person (one set-up per page keeps the matrix fast)."""
-    method, url = _urls(cohort, learner, project_row)[page]
+    method, url = _urls(cohort, learner, project_row)[url_name]
     answers = {}
     for person in PEOPLE:
         client.logout()
@@ -80,7 +80,7 @@ def test_it_lets_in_exactly_who_may_see_the_page(client, people, cohort, learner
         response = getattr(client, method)(url)
         login = response.status_code == 302 and response.url.startswith(reverse("account_login") + "?next=")
         answers[person] = LOGIN if login else response.status_code
-    assert answers == dict(zip(PEOPLE, MATRIX[page], strict=True))
+    assert answers == dict(zip(PEOPLE, MATRIX[url_name], strict=True))
 
 
 def test_it_hides_a_learner_from_a_mentor_of_another_cohort_they_are_not_in(
