@@ -14,7 +14,7 @@ from django.contrib.admin.utils import NestedObjects
 from django.db import models, router
 from django.db.models import Count
 from django.utils.html import format_html
-from django.utils.text import capfirst, slugify
+from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
 from roadmap.forms import CommunityAdminForm, ResourceAdminForm, SectionChoiceField, TopicAdminForm
@@ -33,6 +33,7 @@ from roadmap.models import (
     Tool,
     ToolCategory,
     Topic,
+    key_slug,
 )
 
 admin.site.site_header = "Waymark admin"
@@ -64,8 +65,7 @@ KEY_PREFIX = {
 def new_key(obj):
     """A unique key for a row about to be created."""
     title = next(getattr(obj, name) for name in ("title", "name", "label") if hasattr(obj, name))
-    # As the importer does: a slash separates words ("AI/ML"), so it becomes a hyphen.
-    tail = slugify(title.replace("/", " ")) or "item"
+    tail = key_slug(title) or "item"
     prefix = KEY_PREFIX[type(obj)](obj)
     base = f"{prefix}/{tail}" if prefix else tail
     base = base[: KEY_MAX_LENGTH - 4]  # room for a "-999" suffix

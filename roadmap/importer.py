@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 
 from roadmap import models
+from roadmap.models import key_slug
 
 
 class RoadmapImportError(Exception):
@@ -88,8 +88,7 @@ class _Keys:
         self.seen = defaultdict(int)
 
     def __call__(self, title, line):
-        # A slash separates words ("AI/ML", "Vanishing/exploding"); slugify alone would glue them.
-        slug = slugify(title.replace("/", " "))
+        slug = key_slug(title)
         if not slug:
             raise RoadmapImportError(line, f"{title!r} has no letters or digits to make a key from")
         self.seen[slug] += 1

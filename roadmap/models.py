@@ -14,8 +14,18 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.text import slugify
 
 from roadmap.trees import attach_trees
+
+
+def key_slug(title: str) -> str:
+    """The slug a title contributes to a key (the importer's and the admin's one rule).
+
+    A slash separates words ("AI/ML", "Vanishing/exploding"), so it becomes a
+    hyphen; `slugify` alone would glue the words together.
+    """
+    return slugify(title.replace("/", " "))
 
 
 class KeyedManager(models.Manager):
