@@ -133,7 +133,12 @@ def note_save(*, user, topic: Topic, text: str) -> TopicNote | None:
 def project_update(
     *, user, project: ProjectIdea, status: str, evidence_url: str = "", reflection: str = ""
 ) -> ProjectProgress:
-    """Record a learner's status, evidence link and reflection for a project idea."""
+    """Record a learner's status, evidence link and reflection for a project idea.
+
+    Reopening a reviewed project (done -> anything else) withdraws the review's
+    mark, so finishing it again puts it back in the mentor's "needs review"
+    list; the mentor's comment stays for the learner to read.
+    """
     if len(reflection.strip()) > REFLECTION_MAX_LENGTH:
         message = f"A reflection holds at most {REFLECTION_MAX_LENGTH} characters."
         raise ValidationError({"reflection": ValidationError(message, code="too_long")})
@@ -164,6 +169,10 @@ def project_update(
             unique_fields=["user", "project"],
             update_fields=["status", "evidence_url", "reflection", "updated_at"],
         )
+        if previous == ProjectStatus.DONE and status != ProjectStatus.DONE:
+            ProjectProgress.objects.filter(user=user, project=project).update(
+                reviewed_at=None, reviewed_by=None
+            )
         if previous != status:
             Activity.objects.create(
                 user=user,

@@ -223,3 +223,16 @@ def test_no_email_for_a_learner_who_turned_cohort_emails_off(
     assert mailoutbox == []
     row.refresh_from_db()
     assert row.review_comment == "Quietly noted."
+
+
+def test_reopening_a_reviewed_project_puts_it_back_in_the_review_queue(mentor, learner, roadmap):
+    from progress.services import project_update
+
+    row = done_project(learner, reviewed_at=timezone.now(), reviewed_by=mentor, review_comment="Nice work.")
+    project_update(user=learner, project=row.project, status=ProjectStatus.IN_PROGRESS)
+    row.refresh_from_db()
+    assert row.reviewed_at is None and row.reviewed_by is None
+    assert row.review_comment == "Nice work."  # the mentor's words stay for the learner
+    project_update(user=learner, project=row.project, status=ProjectStatus.DONE)
+    row.refresh_from_db()
+    assert row.status == ProjectStatus.DONE and row.reviewed_at is None
