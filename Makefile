@@ -17,12 +17,13 @@ PYTHON ?= $(shell for v in 3.14 3.13 3.12; do \
 	  done; done; \
 	c=$$(command -v python3) && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo "$$c")
 
-.PHONY: run test lint fixtures env checkers clean help
+.PHONY: run test lint fixtures bench env checkers clean help
 
 help:
 	@echo "make run        start the site on http://127.0.0.1:$(PORT) (SQLite, demo data)"
 	@echo "make test       lint, migration check and the whole test suite"
 	@echo "make fixtures   regenerate fixtures/roadmap.json from the seed markdown"
+	@echo "make bench      time the busiest pages against their targets (docs/benchmarks.md)"
 
 # The environment is rebuilt when the lockfile changes.
 $(VENV)/.installed: requirements-dev.lock
@@ -70,6 +71,13 @@ fixtures: env
 	DEBUG=true DATABASE_URL=sqlite:///var/fixtures.sqlite3 $(PY) manage.py dumpdata roadmap \
 	  --natural-foreign --natural-primary --indent 1 -o fixtures/roadmap.json
 	rm -f var/fixtures.sqlite3
+
+# Speed targets, checked here rather than by timed tests. Production settings on a
+# scratch database, rebuilt each run: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/waymark_bench
+# for PostgreSQL (never the real DATABASE_URL: the database is dropped). Not part of `make test`.
+BENCH_DATABASE_URL ?= sqlite:///var/bench.sqlite3
+bench: env
+	$(PY) bench/run.py --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts node_modules
