@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -131,6 +132,9 @@ def invite_regenerate(request, pk):
     return redirect(f"{cohort.get_absolute_url()}#invite")
 
 
+COHORT_PAGE_SIZE = 100
+
+
 def _table(cohort, request):
     """The cohort's rows, sorted and filtered as the query string asks, with what the headers need."""
     phases, rows = learner_rows([cohort])
@@ -167,10 +171,21 @@ def _table(cohort, request):
         }
         for key, (label, matches) in FILTERS.items()
     ]
+    # Rows are computed for everyone (the filters' counts and the chart need them),
+    # but only a page of them is rendered, so a large cohort stays fast to draw.
+    page = Paginator(shown, COHORT_PAGE_SIZE).get_page(request.GET.get("page"))
     return {
         "phases": phases,
         "all_rows": rows,
-        "rows": shown,
+        "rows": page.object_list,
+        "shown_count": len(shown),
+        "page": page,
+        "previous_url": query(sort=current_sort, show=show, page=page.previous_page_number())
+        if page.has_previous()
+        else None,
+        "next_url": query(sort=current_sort, show=show, page=page.next_page_number())
+        if page.has_next()
+        else None,
         "headers": headers,
         "filters": filters,
         "show": show,

@@ -287,8 +287,9 @@ def test_the_cohort_page_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         response = client.get(_url(cohort, sort="-plan"))
     assert response.status_code == 200
-    rows = response.context["rows"]
+    rows = response.context["all_rows"]
     assert len(rows) == LEARNERS
+    assert len(response.context["rows"]) == 100  # one page of the table is drawn
     assert {row.projects_done for row in rows} == {0, 3}
     assert all(row.last_active is not None for row in rows)
     assert sum(row.plan is not None for row in rows) == len(crowd[::3])
@@ -314,3 +315,22 @@ def test_the_csv_export_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("cohorts:export", kwargs={"pk": cohort.pk}))
     assert len(response.content.decode().splitlines()) == LEARNERS + 1
+
+
+def test_it_draws_a_large_cohort_a_page_at_a_time(
+    client, mentor, cohort, crowd, django_assert_max_num_queries
+):
+    client.force_login(mentor)
+    first = client.get(_url(cohort, sort="name"))
+    assert _learner_names(first)[:2] == ["Learner 000", "Learner 001"]
+    assert len(_learner_names(first)) == 100
+    assert "Learners 1\u2013100 of 200" in first.text
+    assert 'rel="next"' in first.text and 'rel="prev"' not in first.text
+    with django_assert_max_num_queries(10):
+        second = client.get(_url(cohort, sort="name", page=2))
+    assert len(_learner_names(second)) == 100
+    assert _learner_names(second)[0] == "Learner 100"
+    assert 'rel="prev"' in second.text and 'rel="next"' not in second.text
+    # A page that does not exist falls back to a real one, never an error.
+    for bogus in ("0", "999", "abc", "-1"):
+        assert client.get(_url(cohort, sort="name", page=bogus)).status_code == 200
