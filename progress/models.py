@@ -189,12 +189,6 @@ class CohortQuerySet(models.QuerySet):
             return self.all()
         return self.filter(mentors=user)
 
-    def of_learner(self, user):
-        """Cohorts `user` has joined as a learner."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(memberships__user=user)
-
 
 class Cohort(models.Model):
     """A group of learners followed by one or more mentors."""

@@ -127,15 +127,3 @@ def learner_progress(*, user, roadmap) -> RoadmapProgress:
     counts = status_counts(user_ids=[user.pk], roadmap=roadmap).get(user.pk, {})
     chosen = chosen_sections(user_ids=[user.pk]).get(user.pk, set())
     return summarize(sections, counts, chosen)
-
-
-def many_learners_progress(*, user_ids, roadmap) -> dict[int, RoadmapProgress]:
-    """Figures for many learners at once (three queries, whatever their number)."""
-    user_ids = list(user_ids)
-    sections = roadmap_sections(roadmap)
-    counts = status_counts(user_ids=user_ids, roadmap=roadmap)
-    chosen = chosen_sections(user_ids=user_ids)
-    return {
-        user_id: summarize(sections, counts.get(user_id, {}), chosen.get(user_id, set()))
-        for user_id in user_ids
-    }

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from progress.models import PathChoice, TopicProgress, TopicStatus
 from progress.outline import learner_outline
-from progress.stats import Tally, learner_progress, many_learners_progress
+from progress.stats import Tally, learner_progress
 from roadmap.models import Phase, Topic
 
 pytestmark = pytest.mark.django_db
@@ -59,19 +59,6 @@ def test_phase_eight_counts_only_the_chosen_path(learner, roadmap):
     assert progress.overall.leaves == 176 + len(vision_leaves)
     # Work in a section off the path does not count.
     assert progress.overall.completed == len(vision_leaves)
-
-
-def test_many_learners_are_counted_apart_in_three_queries(
-    learner, outsider, roadmap, django_assert_num_queries
-):
-    leaves = list(Topic.objects.leaves()[:10])
-    mark(learner, leaves[:4], TopicStatus.DONE)
-    mark(outsider, leaves, TopicStatus.SKIPPED)
-    with django_assert_num_queries(3):
-        figures = many_learners_progress(user_ids=[learner.pk, outsider.pk], roadmap=roadmap)
-    assert figures[learner.pk].overall.done == 4
-    assert figures[outsider.pk].overall.skipped == 10
-    assert figures[outsider.pk].overall.done == 0
 
 
 def test_the_dashboard_outline_counts_as_stats_does(learner, roadmap):
