@@ -17,6 +17,7 @@ from django.db import transaction
 
 from roadmap import models
 from roadmap.models import key_slug
+from roadmap.structure import content_changed
 
 
 class RoadmapImportError(Exception):
@@ -394,6 +395,9 @@ def roadmap_import(*, document, key, dry_run=False):
             for obj in [*existing[model].values(), *new]:
                 pks[model, obj.key] = obj.pk
         _apply_timeline_phases(rows, existing, pks, result, dry_run)
+        if result.changed and not dry_run:
+            # Bulk writes send no signals: the cached structure learns of them here.
+            content_changed()
         wanted_keys = {row.key for row in rows}
         for model in MODELS:
             result.missing += sorted(key for key in existing[model] if key not in wanted_keys)

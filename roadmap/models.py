@@ -8,6 +8,7 @@ learner's progress. Keys are set once and never recomputed from titles.
 Every row also has an explicit `order` among its siblings.
 """
 
+import uuid
 from urllib.parse import urlsplit
 
 from django.core.validators import URLValidator
@@ -16,7 +17,30 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import slugify
 
-from roadmap.trees import attach_trees
+
+def new_content_version() -> str:
+    """A fresh, never repeated content version (a random token, not a counter).
+
+    A counter would come back to the same number after a rolled-back
+    transaction (every test is one), so a cache filled under "version 7" could
+    serve other content under the same "version 7" later; a random token never
+    repeats."""
+    return uuid.uuid4().hex
+
+
+class ContentVersion(models.Model):
+    """One row: the version of the roadmap's content, changed by every content write.
+
+    `roadmap.structure` caches the roadmap's structure under it, so a change in
+    one process shows in every process on the next request."""
+
+    value = models.CharField(max_length=32, default=new_content_version)
+
+    class Meta:
+        default_permissions = ()  # nobody edits it: content writes change it
+
+    def __str__(self):
+        return self.value
 
 
 def key_slug(title: str) -> str:
@@ -139,34 +163,7 @@ class Phase(KeyedModel):
         return f"Phase {self.number}: {self.title}"
 
     def get_absolute_url(self):
-        return reverse("roadmap:phase", kwargs={"slug": self.slug})
-
-    def neighbours(self):
-        """(previous, next) phase of the same roadmap, None at either end; one query."""
-        previous = following = None
-        others = Phase.objects.filter(roadmap_id=self.roadmap_id).exclude(pk=self.pk).order_by("number")
-        for other in others.only("roadmap_id", "number", "slug", "title"):
-            if other.number < self.number:
-                previous = other
-            elif following is None:
-                following = other
-        return previous, following
-
-    def outline(self):
-        """Its sections in order, each with `resource_list`, `trees` (root topics,
-        every topic's `subtopics` filled in) and `topic_count` (leaves).
-
-        Three queries however large the phase: sections, their resources, and all
-        of the phase's topics at once, assembled into trees in Python."""
-        sections = list(
-            self.sections.order_by("order", "id").prefetch_related(
-                models.Prefetch(
-                    "resources", queryset=Resource.objects.order_by("order", "id"), to_attr="resource_list"
-                )
-            )
-        )
-        attach_trees(sections, Topic.objects.filter(section__phase=self).order_by("order", "id"))
-        return sections
+        return reverse("progress:phase", kwargs={"slug": self.slug})
 
 
 class Section(KeyedModel):
@@ -265,15 +262,6 @@ class Resource(KeyedModel):
         return host.removeprefix("www.")
 
 
-class ProjectIdeaQuerySet(models.QuerySet):
-    def by_level(self):
-        """[(level label, [projects])] from beginner to advanced; empty levels left out."""
-        groups = {level.value: (level.label, []) for level in ProjectIdea.Level}
-        for project in self.order_by("order", "id"):
-            groups[project.level][1].append(project)
-        return [group for group in groups.values() if group[1]]
-
-
 class ProjectIdea(KeyedModel):
     class Level(models.TextChoices):
         BEGINNER = "beginner", "Beginner"
@@ -283,8 +271,6 @@ class ProjectIdea(KeyedModel):
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="projects")
     level = models.CharField(max_length=20, choices=Level.choices)
     title = models.CharField(max_length=200)
-
-    objects = KeyedManager.from_queryset(ProjectIdeaQuerySet)()
 
     class Meta:
         ordering = ["order", "id"]

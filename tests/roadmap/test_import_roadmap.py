@@ -219,7 +219,15 @@ def test_it_imports_the_appendix():
 def test_the_committed_fixture_is_what_the_importer_makes_of_the_seed():
     run(SEED)
     out = StringIO()
-    call_command("dumpdata", "roadmap", "--natural-foreign", "--natural-primary", stdout=out)
+    call_command(
+        "dumpdata",
+        "roadmap",
+        "--exclude",
+        "roadmap.contentversion",
+        "--natural-foreign",
+        "--natural-primary",
+        stdout=out,
+    )
 
     assert json.loads(out.getvalue()) == json.loads(FIXTURE.read_text(encoding="utf-8"))
 
@@ -368,8 +376,9 @@ def test_it_loads_existing_rows_with_one_query_per_model(seed_copy, django_asser
     run(seed_copy)
     edit(seed_copy, "### Python Proficiency", "### Python proficiency")
 
-    # One select per model, one for the timeline's phases, the update, and the savepoint.
-    with django_assert_max_num_queries(len(MODELS) + 4):
+    # One select per model, one for the timeline's phases, the update, the savepoint, and the
+    # content version: changed by the update's save and once more by the import itself.
+    with django_assert_max_num_queries(len(MODELS) + 6):
         run(seed_copy)
 
 

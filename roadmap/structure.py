@@ -1,0 +1,466 @@
+"""The roadmap's structure, built once per content version and shared by every process.
+
+Content changes rarely and is read on every page: phases, sections, topic
+trees, resources, projects, the timeline and the appendix. `current()` builds
+all of it into frozen, picklable nodes once, keeps it in Django's configured
+cache (Redis or the database, so every process and instance shares it) under
+the content version, and in this process's memory beside it. Every content
+write changes the version in the same transaction (`content_changed`, wired
+to every content model's save and delete in `roadmap.apps`, and called by the
+importer), so the next request, in any process, sees the change.
+
+A request pays one query for the version (`ContentVersion`); building costs a
+dozen more, once per version. The nodes are frozen: a page never changes the
+shared structure, it reads a learner's marks from dicts beside it.
+"""
+
+from collections import defaultdict
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.core.cache import cache
+from django.db.models import Max, Min
+from django.urls import reverse
+
+from roadmap import models
+
+CACHE_KEY = "roadmap:structure:{version}"
+
+
+# The nodes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TopicNode:
+    id: int
+    key: str
+    slug: str
+    title: str
+    parent_id: int | None
+    section_id: int
+    phase_id: int
+    depth: int  # 0 for a tree's root
+    path: tuple[str, ...]  # titles from the root down to this topic
+    position: int  # its place in the roadmap's reading order (depth first)
+    children: tuple["TopicNode", ...]
+    leaf_ids: tuple[int, ...]  # the leaves under it in reading order; itself when it is one
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    @property
+    def leaf_count(self) -> int:
+        return len(self.leaf_ids)
+
+    @property
+    def anchor(self) -> str:
+        return f"topic-{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceNode:
+    id: int
+    key: str
+    kind: str
+    kind_label: str
+    title: str
+    url: str
+    publisher: str
+
+    @property
+    def host(self) -> str:
+        """The site a link leads to ("py4e.com"), so readers know where they are going."""
+        return (urlsplit(self.url).hostname or "").removeprefix("www.")
+
+
+@dataclass(frozen=True, slots=True)
+class SectionNode:
+    id: int
+    key: str
+    slug: str
+    title: str
+    phase_id: int
+    phase_is_elective: bool
+    trees: tuple[TopicNode, ...]
+    resources: tuple[ResourceNode, ...]
+    leaf_ids: tuple[int, ...]
+
+    @property
+    def leaf_count(self) -> int:
+        return len(self.leaf_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseNode:
+    id: int
+    key: str
+    number: int
+    slug: str
+    title: str
+    url: str
+    duration_text: str
+    duration_min_months: int | None
+    duration_max_months: int | None
+    note: str
+    is_elective: bool
+    # The Learning Path Timeline's months for this phase (None: ongoing or not in it).
+    timeline_start_month: int | None
+    timeline_end_month: int | None
+    sections: tuple[SectionNode, ...]
+
+    @property
+    def leaf_count(self) -> int:
+        return sum(section.leaf_count for section in self.sections)
+
+    @property
+    def resource_count(self) -> int:
+        return sum(len(section.resources) for section in self.sections)
+
+    @property
+    def section_count(self) -> int:
+        return len(self.sections)
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectNode:
+    id: int
+    key: str
+    title: str
+    level: str
+    level_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineNode:
+    label: str
+    start_month: int | None
+    end_month: int | None
+    description: str
+    phases: tuple[PhaseNode, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A row of the roadmap's lists: career paths, tools, channels, principles, skills, communities."""
+
+    title: str
+    description: str = ""
+    url: str = ""
+    is_focus: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCategoryNode:
+    title: str
+    name_heading: str
+    description_heading: str
+    tools: tuple[Named, ...]
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The current roadmap, or none (`roadmap` None) before one is loaded."""
+
+    version: str
+    roadmap: models.Roadmap | None = None
+    phases: tuple[PhaseNode, ...] = ()
+    projects: tuple[ProjectNode, ...] = ()
+    timeline: tuple[TimelineNode, ...] = ()
+    career_paths: tuple[Named, ...] = ()
+    tool_categories: tuple[ToolCategoryNode, ...] = ()
+    communities: tuple[Named, ...] = ()
+    channels: tuple[Named, ...] = ()
+    principles: tuple[Named, ...] = ()
+    human_skills: tuple[Named, ...] = ()
+    # Indexes, filled in by __post_init__.
+    phase_by_id: dict = field(default_factory=dict, repr=False)
+    phase_by_slug: dict = field(default_factory=dict, repr=False)
+    section_by_id: dict = field(default_factory=dict, repr=False)
+    topic_by_id: dict = field(default_factory=dict, repr=False)
+    project_by_id: dict = field(default_factory=dict, repr=False)
+    leaves: tuple[TopicNode, ...] = field(default=(), repr=False)  # every leaf in reading order
+
+    def __post_init__(self):
+        sections = [section for phase in self.phases for section in phase.sections]
+        topics = [topic for section in sections for root in section.trees for topic in walk(root)]
+        index = {
+            "phase_by_id": {phase.id: phase for phase in self.phases},
+            "phase_by_slug": {phase.slug: phase for phase in self.phases},
+            "section_by_id": {section.id: section for section in sections},
+            "topic_by_id": {topic.id: topic for topic in topics},
+            "project_by_id": {project.id: project for project in self.projects},
+            "leaves": tuple(topic for topic in topics if topic.is_leaf),
+        }
+        for name, value in index.items():
+            object.__setattr__(self, name, value)
+
+    @property
+    def leaf_count(self) -> int:
+        return len(self.leaves)
+
+    @property
+    def resource_count(self) -> int:
+        return sum(phase.resource_count for phase in self.phases)
+
+    def neighbours(self, phase: PhaseNode) -> tuple[PhaseNode | None, PhaseNode | None]:
+        """(previous, next) phase, None at either end."""
+        at = self.phases.index(phase)
+        previous = self.phases[at - 1] if at > 0 else None
+        following = self.phases[at + 1] if at + 1 < len(self.phases) else None
+        return previous, following
+
+    def project_levels(self) -> list[tuple[str, list[ProjectNode]]]:
+        """[(level label, [projects])] from beginner to advanced; empty levels left out."""
+        groups = {level.value: (level.label, []) for level in models.ProjectIdea.Level}
+        for project in self.projects:
+            groups[project.level][1].append(project)
+        return [group for group in groups.values() if group[1]]
+
+
+def walk(topic: TopicNode):
+    """The topic and every topic under it, depth first (the reading order)."""
+    yield topic
+    for child in topic.children:
+        yield from walk(child)
+
+
+# Building -------------------------------------------------------------------------------
+
+
+def build(version: str) -> Structure:
+    """Read the current roadmap's content into a Structure (a dozen queries)."""
+    roadmap = models.Roadmap.objects.current()
+    if roadmap is None:
+        return Structure(version=version)
+    phase_rows = list(
+        roadmap.phases.annotate(
+            timeline_start=Min("timeline_entries__start_month"),
+            timeline_end=Max("timeline_entries__end_month"),
+        ).order_by("number")
+    )
+    section_rows = list(
+        models.Section.objects.filter(phase__roadmap=roadmap)
+        .select_related("phase")
+        .order_by("phase__number", "order", "id")
+    )
+    topic_rows = list(
+        models.Topic.objects.filter(section__phase__roadmap=roadmap)
+        .order_by("order", "id")
+        .values("id", "key", "slug", "title", "parent_id", "section_id")
+    )
+    resources = defaultdict(list)
+    kinds = dict(models.Resource.Kind.choices)
+    for row in models.Resource.objects.filter(section__phase__roadmap=roadmap).order_by("order", "id"):
+        resources[row.section_id].append(
+            ResourceNode(
+                id=row.pk,
+                key=row.key,
+                kind=row.kind,
+                kind_label=kinds.get(row.kind, row.kind),
+                title=row.title,
+                url=row.url,
+                publisher=row.publisher,
+            )
+        )
+
+    children = defaultdict(list)
+    for row in topic_rows:
+        children[row["parent_id"]].append(row)
+    roots = defaultdict(list)
+    for row in children[None]:
+        roots[row["section_id"]].append(row)
+    phase_of_section = {row.pk: row.phase_id for row in section_rows}
+    position = iter(range(len(topic_rows)))
+
+    def topic_node(row, depth, path):
+        path = (*path, row["title"])
+        at = next(position)
+        kids = tuple(topic_node(child, depth + 1, path) for child in children.get(row["id"], ()))
+        return TopicNode(
+            id=row["id"],
+            key=row["key"],
+            slug=row["slug"],
+            title=row["title"],
+            parent_id=row["parent_id"],
+            section_id=row["section_id"],
+            phase_id=phase_of_section[row["section_id"]],
+            depth=depth,
+            path=path,
+            position=at,
+            children=kids,
+            leaf_ids=tuple(leaf for kid in kids for leaf in kid.leaf_ids) if kids else (row["id"],),
+        )
+
+    sections = defaultdict(list)
+    for row in section_rows:
+        trees = tuple(topic_node(root, 0, ()) for root in roots[row.pk])
+        sections[row.phase_id].append(
+            SectionNode(
+                id=row.pk,
+                key=row.key,
+                slug=row.slug,
+                title=row.title,
+                phase_id=row.phase_id,
+                phase_is_elective=row.phase.is_elective,
+                trees=trees,
+                resources=tuple(resources[row.pk]),
+                leaf_ids=tuple(leaf for tree in trees for leaf in tree.leaf_ids),
+            )
+        )
+    phases = tuple(
+        PhaseNode(
+            id=row.pk,
+            key=row.key,
+            number=row.number,
+            slug=row.slug,
+            title=row.title,
+            url=reverse("progress:phase", kwargs={"slug": row.slug}),
+            duration_text=row.duration_text,
+            duration_min_months=row.duration_min_months,
+            duration_max_months=row.duration_max_months,
+            note=row.note,
+            is_elective=row.is_elective,
+            timeline_start_month=row.timeline_start,
+            timeline_end_month=row.timeline_end,
+            sections=tuple(sections[row.pk]),
+        )
+        for row in phase_rows
+    )
+    phase_by_id = {phase.id: phase for phase in phases}
+    levels = dict(models.ProjectIdea.Level.choices)
+    return Structure(
+        version=version,
+        roadmap=roadmap,
+        phases=phases,
+        projects=tuple(
+            ProjectNode(
+                id=p.pk, key=p.key, title=p.title, level=p.level, level_label=levels.get(p.level, p.level)
+            )
+            for p in roadmap.projects.order_by("order", "id")
+        ),
+        timeline=tuple(
+            TimelineNode(
+                label=entry.label,
+                start_month=entry.start_month,
+                end_month=entry.end_month,
+                description=entry.description,
+                phases=tuple(
+                    phase_by_id[pk]
+                    for pk in sorted(
+                        (p.pk for p in entry.phases.all() if p.pk in phase_by_id),
+                        key=lambda pk: phase_by_id[pk].number,
+                    )
+                ),
+            )
+            for entry in roadmap.timeline.prefetch_related("phases").order_by("order", "id")
+        ),
+        career_paths=tuple(
+            Named(title=c.title, description=c.description, is_focus=c.is_focus)
+            for c in roadmap.career_paths.order_by("order", "id")
+        ),
+        tool_categories=tuple(
+            ToolCategoryNode(
+                title=category.title,
+                name_heading=category.name_heading,
+                description_heading=category.description_heading,
+                tools=tuple(Named(title=t.name, description=t.description) for t in category.tools.all()),
+            )
+            for category in roadmap.tool_categories.prefetch_related("tools").order_by("order", "id")
+        ),
+        communities=tuple(
+            Named(title=c.name, url=c.url) for c in roadmap.communities.order_by("order", "id")
+        ),
+        channels=tuple(
+            Named(title=c.name, description=c.description) for c in roadmap.channels.order_by("order", "id")
+        ),
+        principles=tuple(
+            Named(title=p.title, description=p.description)
+            for p in roadmap.principles.order_by("order", "id")
+        ),
+        human_skills=tuple(Named(title=s.title) for s in roadmap.human_skills.order_by("order", "id")),
+    )
+
+
+# Reading and invalidating -----------------------------------------------------------------
+
+_memo: Structure | None = None
+# Within one request the structure is looked up once: `RequestScopeMiddleware` opens a
+# scope (a dict) per request, and `current()` keeps what it found there.
+_request_scope: ContextVar[dict | None] = ContextVar("roadmap_structure_scope", default=None)
+
+
+class RequestScopeMiddleware:
+    """Read the content version once per request, however many times a page asks for the structure."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_scope.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_scope.reset(token)
+
+
+def current_version() -> str:
+    """The content version (one query); "" when its row is missing (a flushed test database)."""
+    return models.ContentVersion.objects.filter(pk=1).values_list("value", flat=True).first() or ""
+
+
+def current() -> Structure:
+    """The current roadmap's structure: one query when this process has it already, none when
+    this request has asked before."""
+    scope = _request_scope.get()
+    if scope is not None and "structure" in scope:
+        return scope["structure"]
+    structure = _current()
+    if scope is not None:
+        scope["structure"] = structure
+    return structure
+
+
+def _current() -> Structure:
+    global _memo
+    version = current_version()
+    memo = _memo
+    if memo is not None and memo.version == version:
+        return memo
+    key = CACHE_KEY.format(version=version)
+    structure = cache.get(key)
+    if structure is None:
+        structure = build(version)
+        cache.set(key, structure, timeout=None)
+    _memo = structure
+    return structure
+
+
+def forget() -> None:
+    """Drop this process's copy (tests start each from the database)."""
+    global _memo
+    _memo = None
+
+
+def content_changed() -> None:
+    """Give the content a new version, in the current transaction (one query).
+
+    Called on every content write, even several in one transaction: a page
+    built between two of them (in the same transaction) must not keep the
+    first one's version for the second one's content."""
+    scope = _request_scope.get()
+    if scope is not None:
+        scope.pop("structure", None)  # a page drawn after the change, in this request, sees it
+    version = models.new_content_version()
+    if not models.ContentVersion.objects.filter(pk=1).update(value=version):
+        # The row is gone (a test database flushed between tests): put it back.
+        models.ContentVersion.objects.bulk_create(
+            [models.ContentVersion(pk=1, value=version)],
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=["value"],
+        )
