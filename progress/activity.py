@@ -1,4 +1,4 @@
-"""What a learner did when, from the append-only Activity log: last active, streak, heatmap.
+"""What a learner did when, from the append-only Activity log: recent changes, streak, heatmap.
 
 Days are the learner's own (`user.time_zone`): a change at 23:30 UTC falls on
 the next day for a learner in Asia/Tokyo and on the same day for one in
@@ -9,22 +9,18 @@ America/New_York. The database groups the log by local day in one query
 
 import zoneinfo
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.db.models.functions import TruncDate
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 
-from progress.models import Activity
+from progress.models import Activity, ProjectStatus, TopicStatus
+from progress.presentation import Heatmap, heatmap
 
-HEATMAP_WEEKS = 26
-# Heatmap geometry (SVG user units): square cells on a 14-unit grid, room for
-# weekday labels on the left and month labels on top.
-CELL, STEP, LEFT, TOP = 11, 14, 30, 16
-# Changes per day at which a cell gets darker: 1, 3, 6 and 10 or more.
-LEVELS = (1, 3, 6, 10)
+RECENT_CHANGES = 10
 
 
 def learner_zone(user) -> zoneinfo.ZoneInfo:
@@ -52,11 +48,6 @@ def daily_counts(user, *, since: date | None = None) -> dict[date, int]:
     return {row["day"]: row["n"] for row in rows.order_by("day")}
 
 
-def last_active(user) -> datetime | None:
-    """When the learner last changed a status (one query)."""
-    return Activity.objects.filter(user=user).aggregate(last=Max("created_at"))["last"]
-
-
 def streak(days: Iterable[date], today: date) -> int:
     """Consecutive days with a change, ending today or, when today has none yet, yesterday."""
     active = set(days)
@@ -68,94 +59,15 @@ def streak(days: Iterable[date], today: date) -> int:
     return count
 
 
-def level(count: int) -> int:
-    """0 (nothing) to 4 (busiest), for the cell's shade."""
-    return sum(count >= threshold for threshold in LEVELS)
-
-
-@dataclass(frozen=True)
-class HeatCell:
-    day: date
-    count: int
-    x: int
-    y: int
-
-    @property
-    def level(self) -> int:
-        return level(self.count)
-
-    @property
-    def label(self) -> str:
-        if not self.count:
-            return f"No changes on {format_date(self.day, 'l j F Y')}"
-        return f"{self.count} change{'' if self.count == 1 else 's'} on {format_date(self.day, 'l j F Y')}"
-
-
-@dataclass(frozen=True)
-class AxisLabel:
-    text: str
-    x: int
-    y: int
-
-
-@dataclass
-class Heatmap:
-    first_day: date
-    today: date
-    cells: list[HeatCell] = field(default_factory=list)
-    months: list[AxisLabel] = field(default_factory=list)
-    weekdays: list[AxisLabel] = field(default_factory=list)
-    width: int = LEFT + HEATMAP_WEEKS * STEP
-    height: int = TOP + 7 * STEP
-
-    @property
-    def active_cells(self) -> list[HeatCell]:
-        """The days with changes, latest first (the table beside the chart)."""
-        return sorted((cell for cell in self.cells if cell.count), key=lambda cell: cell.day, reverse=True)
-
-    @property
-    def total(self) -> int:
-        return sum(cell.count for cell in self.cells)
-
-
-def heatmap(counts: dict[date, int], today: date, *, weeks: int = HEATMAP_WEEKS) -> Heatmap:
-    """A weeks x 7 grid of days, one column per week (Monday on top), ending with today's week.
-
-    Days after today in the last column are left out."""
-    first_day = today - timedelta(days=today.weekday(), weeks=weeks - 1)
-    result = Heatmap(first_day=first_day, today=today, width=LEFT + weeks * STEP)
-    for column in range(weeks):
-        monday = first_day + timedelta(weeks=column)
-        for row in range(7):
-            day = monday + timedelta(days=row)
-            if day > today:
-                break
-            result.cells.append(
-                HeatCell(day=day, count=counts.get(day, 0), x=LEFT + column * STEP, y=TOP + row * STEP)
-            )
-        # A month's name over the week holding its first day; the first column is
-        # labelled unless the next month's name would collide with it.
-        first_of_month = next(
-            (monday + timedelta(days=d) for d in range(7) if (monday + timedelta(days=d)).day == 1), None
-        )
-        if first_of_month is not None or column == 0:
-            label = AxisLabel(text=f"{(first_of_month or monday):%b}", x=LEFT + column * STEP, y=TOP - 5)
-            if result.months and result.months[-1].x > label.x - 3 * STEP:
-                result.months.pop()
-            result.months.append(label)
-    result.weekdays = [
-        AxisLabel(text=name, x=0, y=TOP + row * STEP + CELL - 1)
-        for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"))
-    ]
-    return result
-
-
 @dataclass(frozen=True)
 class ActivitySummary:
     today: date
     streak: int
     heatmap: Heatmap
-    active_days: int
+
+    @property
+    def active_days(self) -> int:
+        return self.heatmap.active_days
 
     @property
     def streak_label(self) -> str:
@@ -166,10 +78,45 @@ def activity_summary(user, *, now: datetime | None = None) -> ActivitySummary:
     """Streak and heatmap in the learner's time zone (one query)."""
     today = local_today(user, now)
     counts = daily_counts(user)
-    grid = heatmap(counts, today)
-    return ActivitySummary(
-        today=today,
-        streak=streak(counts, today),
-        heatmap=grid,
-        active_days=sum(1 for cell in grid.cells if cell.count),
-    )
+    return ActivitySummary(today=today, streak=streak(counts, today), heatmap=heatmap(counts, today))
+
+
+@dataclass(frozen=True)
+class RecentChange:
+    when: datetime
+    title: str
+    url: str
+    from_label: str
+    to_label: str
+    is_project: bool
+    just_now: bool  # under a minute ago, where "0 minutes ago" would read oddly
+
+
+def _label(kind, status: str) -> str:
+    statuses = ProjectStatus if kind == Activity.Kind.PROJECT else TopicStatus
+    return statuses(status).label if status in statuses.values else status
+
+
+def recent_changes(user, *, now: datetime | None = None, limit: int = RECENT_CHANGES) -> list[RecentChange]:
+    """The learner's latest status changes, newest first (one query)."""
+    now = now or timezone.now()
+    rows = Activity.objects.filter(user=user).select_related("topic__section__phase", "project")[:limit]
+    projects_url = reverse("progress:projects")
+    changes = []
+    for row in rows:
+        if row.kind == Activity.Kind.PROJECT:
+            title, url = row.project.title, f"{projects_url}#project-{row.project_id}"
+        else:
+            title, url = row.topic.title, f"{row.topic.section.phase.get_absolute_url()}#topic-{row.topic_id}"
+        changes.append(
+            RecentChange(
+                when=row.created_at,
+                title=title,
+                url=url,
+                from_label=_label(row.kind, row.from_status),
+                to_label=_label(row.kind, row.to_status),
+                is_project=row.kind == Activity.Kind.PROJECT,
+                just_now=now - row.created_at < timedelta(minutes=1),
+            )
+        )
+    return changes

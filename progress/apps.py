@@ -10,6 +10,8 @@ class ProgressConfig(AppConfig):
 
         Content is named by its stable key (and title, for people), so the
         download still means something after the roadmap is edited."""
+        from progress.activity import local_today
+        from progress.figures import learner_figures
         from progress.models import (
             Activity,
             LearningPlan,
@@ -19,9 +21,13 @@ class ProgressConfig(AppConfig):
             TopicNote,
             TopicProgress,
         )
+        from roadmap import structure as roadmap_structure
 
         plan = LearningPlan.objects.filter(user=user).first()
         return {
+            "figures": self._figures(
+                learner_figures(user, roadmap_structure.current(), today=local_today(user))
+            ),
             "topics": [
                 {
                     "topic": row.topic.key,
@@ -93,4 +99,42 @@ class ProgressConfig(AppConfig):
                 {"cohort": cohort.name, "start_date": cohort.start_date, "created_at": cohort.created_at}
                 for cohort in user.mentored_cohorts.order_by("created_at", "id")
             ],
+        }
+
+    @staticmethod
+    def _figures(figures) -> dict:
+        """The learner's figures as their dashboard shows them, from the read model."""
+
+        def tally(t):
+            return {
+                "topics": t.leaves,
+                "done": t.done,
+                "skipped": t.skipped,
+                "in_progress": t.in_progress,
+                "percent": t.percent,
+            }
+
+        current = figures.current_phase
+        report = figures.plan
+        return {
+            "overall": tally(figures.overall),
+            "phases": [
+                {
+                    "phase": figure.phase.key,
+                    "title": figure.phase.title,
+                    "needs_path": figure.needs_path,
+                    **tally(figure.tally),
+                }
+                for figure in figures.phases
+            ],
+            "current_phase": current.phase.key if current else None,
+            "plan": {
+                "start_date": report.start_date,
+                "pace": report.pace,
+                "status": str(report.status),
+                "weeks": report.weeks,
+                "own_plan": report.is_saved,
+            }
+            if report
+            else None,
         }

@@ -1,13 +1,11 @@
-"""Cohorts, read side: the cohort table, the mentor's overview, and a learner's cohort facts.
+"""Cohorts, read side: the cohort table and the mentor's overview of their cohorts.
 
-Whatever the number of learners, a cohort table costs four queries: the
-roadmap's sections with their phases (leaf counts, timeline months), the
-memberships (with each learner, their plan, their last activity as a correlated
-MAX subquery and their project counts as filtered COUNTs), and the two grouped
-counts of `progress.stats` (statuses per learner and section, chosen sections).
-Everything after that is arithmetic on a few numbers per learner, with the
-same functions as the learner's own dashboard (`stats.summarize`,
-`plan.plan_report`), so a mentor sees the figures the learner sees.
+Whatever the number of learners, the figures of a set of cohorts cost two
+queries besides the content version: the memberships (with each learner,
+their saved plan, last activity, project counts and latest cohort start) and
+the read model's per-phase counts for all of them
+(`progress.figures.many_learner_figures`). A mentor sees the same figures the
+learner sees, computed by the same code.
 
 Who may see what is asked through `Cohort.objects.visible_to(user)` and the
 access helpers in `progress.views.cohorts`; nothing here checks permissions.
@@ -15,24 +13,18 @@ access helpers in `progress.views.cohorts`; nothing here checks permissions.
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.timesince import timesince
 
 from progress.activity import local_today
-from progress.models import Activity, Cohort, LearningPlan, Membership, Pace, ProjectStatus
-from progress.plan import PlanReport, PlanStatus, phase_facts, plan_report
-from progress.stats import (
-    RoadmapProgress,
-    SectionInfo,
-    Tally,
-    chosen_sections,
-    status_counts,
-    summarize,
-)
-from roadmap.models import Phase, Section
+from progress.figures import Figures, PlanInput, many_learner_figures
+from progress.models import Activity, Cohort, LearningPlan, Membership, ProjectStatus
+from progress.plan import PlanStatus
+from progress.presentation import percent_width
+from roadmap import structure as roadmap_structure
 
 # A learner who has changed nothing for this long has "gone quiet". Someone who
 # never changed anything counts from when they signed up, so a newcomer who
@@ -41,31 +33,9 @@ INACTIVE_AFTER = timedelta(days=14)
 
 
 @dataclass(frozen=True)
-class PhaseCell:
-    phase: object
-    tally: Tally
-
-    @property
-    def needs_path(self) -> bool:
-        """An elective phase with no section chosen: nothing of it counts yet."""
-        return self.phase.is_elective and not self.tally.leaves
-
-    @property
-    def percent(self) -> int:
-        return self.tally.percent
-
-    @property
-    def width(self) -> str:
-        """The bar's width as an SVG attribute (CSP forbids inline styles)."""
-        return f"{self.tally.percent}%"
-
-
-@dataclass
 class LearnerRow:
     membership: Membership
-    cells: list[PhaseCell]
-    overall: Tally
-    plan: PlanReport | None
+    figures: Figures
     last_active: datetime | None
     projects_done: int
     projects_waiting: int
@@ -81,12 +51,21 @@ class LearnerRow:
         return str(self.membership.user)
 
     @property
+    def cells(self):
+        return self.figures.phases
+
+    @property
+    def overall(self):
+        return self.figures.overall
+
+    @property
+    def plan(self):
+        return self.figures.plan
+
+    @property
     def current_phase(self):
-        """The first phase not yet completed on the learner's path; None when all are."""
-        for cell in self.cells:
-            if cell.needs_path or (cell.tally.leaves and not cell.tally.is_complete):
-                return cell.phase
-        return None
+        figure = self.figures.current_phase
+        return figure.phase if figure else None
 
     @property
     def last_active_label(self) -> str:
@@ -124,7 +103,8 @@ class LearnerRow:
 
 def annotated_memberships(cohort_ids):
     """Memberships of the cohorts with each learner, their saved plan, `last_active`,
-    `projects_done` and `projects_waiting` (done, not yet reviewed). One query.
+    `latest_cohort_start` (of any cohort they joined), `projects_done` and
+    `projects_waiting` (done, not yet reviewed). One query.
 
     The last activity is a correlated subquery rather than a MAX over a join, so
     it does not multiply the project rows being counted."""
@@ -135,12 +115,18 @@ def annotated_memberships(cohort_ids):
         .annotate(last=Max("created_at"))
         .values("last")
     )
+    latest_cohort_start = (
+        Membership.objects.filter(user=OuterRef("user"), cohort__start_date__isnull=False)
+        .order_by("-joined_at", "-id")
+        .values("cohort__start_date")[:1]
+    )
     done = Q(user__project_progress__status=ProjectStatus.DONE)
     return (
         Membership.objects.filter(cohort_id__in=list(cohort_ids))
-        .select_related("user", "user__plan")
+        .select_related("user", "user__plan", "cohort")
         .annotate(
             last_active=Subquery(last_active),
+            latest_cohort_start=Subquery(latest_cohort_start),
             projects_done=Count("user__project_progress", filter=done),
             projects_waiting=Count(
                 "user__project_progress", filter=done & Q(user__project_progress__reviewed_at__isnull=True)
@@ -157,88 +143,46 @@ def _saved_plan(user):
         return None
 
 
-def learner_row(
-    membership: Membership, *, phases, progress: RoadmapProgress, default_start: date | None, now: datetime
-) -> LearnerRow:
-    """One learner's row from already fetched figures (no query)."""
-    user = membership.user
-    plan = _saved_plan(user)
-    report = None
-    if phases and (plan is not None or default_start is not None):
-        report = plan_report(
-            phase_facts(phases, progress),
-            start_date=plan.start_date if plan else default_start,
-            pace=plan.pace if plan else Pace.TWELVE_MONTHS,
-            today=local_today(user, now),
-            is_saved=plan is not None,
-        )
-    quiet_since = membership.last_active or user.date_joined
-    return LearnerRow(
-        membership=membership,
-        cells=[PhaseCell(phase=phase, tally=progress.phases.get(phase.pk, Tally())) for phase in phases],
-        overall=progress.overall,
-        plan=report,
-        last_active=membership.last_active,
-        projects_done=membership.projects_done,
-        projects_waiting=membership.projects_waiting,
-        inactive=now - quiet_since >= INACTIVE_AFTER,
-    )
-
-
-def roadmap_outline():
-    """(phases, sections) of the current roadmap in one query; ([], []) before one is loaded.
-
-    Phases come out as `progress.plan.planning_phases()` gives them (roadmap
-    selected, timeline months set); sections as `progress.stats.roadmap_sections()`
-    gives them (leaf counts). One query over sections instead of one for each
-    keeps the cohort table within its budget. Joining topics and timeline
-    entries multiplies rows, which DISTINCT counting and MIN/MAX do not mind."""
-    sections = list(
-        Section.objects.filter(phase__in=Phase.objects.of_current_roadmap())
-        .select_related("phase__roadmap")
-        .annotate(
-            leaf_count=Count("topics", filter=Q(topics__children__isnull=True), distinct=True),
-            timeline_start_month=Min("phase__timeline_entries__start_month"),
-            timeline_end_month=Max("phase__timeline_entries__end_month"),
-        )
-        .order_by("phase__number", "order", "id")
-    )
-    phases = {}
-    for section in sections:
-        phase = phases.setdefault(section.phase_id, section.phase)
-        phase.timeline_start_month = section.timeline_start_month
-        phase.timeline_end_month = section.timeline_end_month
-    infos = [SectionInfo(s.pk, s.phase_id, s.phase.is_elective, s.leaf_count) for s in sections]
-    return list(phases.values()), infos
-
-
 def learner_rows(cohorts, *, now: datetime | None = None) -> tuple[list, dict[int, list[LearnerRow]]]:
-    """(phases, {cohort id: rows}) for the given cohorts, in four queries in all."""
+    """(phases, {cohort id: rows}) for the given cohorts; two queries and the content version."""
     now = now or timezone.now()
-    start_dates = {cohort.pk: cohort.start_date for cohort in cohorts}
-    phases, sections = roadmap_outline()
-    memberships = list(annotated_memberships(start_dates.keys()))
-    user_ids = {membership.user_id for membership in memberships}
-    counts, chosen = {}, {}
-    if phases and user_ids:
-        # The members as a subquery, not a list of ids: with a thousand learners
-        # SQLite took 0.8 s over a thousand-parameter IN list and 0.2 s this way.
-        member_ids = Membership.objects.filter(cohort_id__in=start_dates.keys()).values("user_id")
-        counts = status_counts(user_ids=member_ids, roadmap=phases[0].roadmap)
-        chosen = chosen_sections(user_ids=member_ids)
-    rows: dict[int, list[LearnerRow]] = {pk: [] for pk in start_dates}
+    cohorts = list(cohorts)
+    ids = [cohort.pk for cohort in cohorts]
+    structure = roadmap_structure.current()
+    memberships = list(annotated_memberships(ids))
+    rows: dict[int, list[LearnerRow]] = {pk: [] for pk in ids}
+    if structure.roadmap is None or not memberships:
+        return list(structure.phases), rows
+    learners = {}
     for membership in memberships:
-        user_id = membership.user_id
+        plan = _saved_plan(membership.user)
+        # The plan's start as everywhere: their own, else this cohort's, else their latest cohort's.
+        learners[membership.pk] = (
+            membership.user_id,
+            PlanInput(
+                saved_start=plan.start_date if plan else None,
+                saved_pace=plan.pace if plan else None,
+                cohort_start=membership.cohort.start_date or membership.latest_cohort_start,
+            ),
+            local_today(membership.user, now),
+        )
+    # The members as a subquery, not a list of ids: with a thousand learners
+    # SQLite took 0.8 s over a thousand-parameter IN list and 0.2 s this way.
+    member_ids = Membership.objects.filter(cohort_id__in=ids).values("user_id")
+    figures = many_learner_figures(member_ids, structure, learners=learners)
+    for membership in memberships:
+        quiet_since = membership.last_active or membership.user.date_joined
         rows[membership.cohort_id].append(
-            learner_row(
-                membership,
-                phases=phases,
-                progress=summarize(sections, counts.get(user_id, {}), chosen.get(user_id, set())),
-                default_start=start_dates[membership.cohort_id],
-                now=now,
+            LearnerRow(
+                membership=membership,
+                figures=figures[membership.pk],
+                last_active=membership.last_active,
+                projects_done=membership.projects_done,
+                projects_waiting=membership.projects_waiting,
+                inactive=now - quiet_since >= INACTIVE_AFTER,
             )
         )
-    return phases, rows
+    return list(structure.phases), rows
 
 
 # The cohort table: sorting and filtering happen on the computed rows, server-side.
@@ -250,10 +194,6 @@ class Column:
     label: str
     full_label: str = ""  # for screen readers and a tooltip, when `label` is abbreviated
     descending_first: bool = True  # most progress, most behind, most recent first
-
-
-def _phase_sort_value(cell: PhaseCell):
-    return None if cell.needs_path else cell.tally.percent
 
 
 def table_columns(phases) -> list[Column]:
@@ -280,7 +220,7 @@ def _sort_value(row: LearnerRow, key: str):
     if key.startswith("phase-"):
         number = key.removeprefix("phase-")
         cell = next((cell for cell in row.cells if str(cell.phase.number) == number), None)
-        return _phase_sort_value(cell) if cell else None
+        return None if cell is None or cell.needs_path else cell.tally.percent
     if key == "current":
         phase = row.current_phase
         return phase.number if phase else 1_000  # finished learners after everyone still going
@@ -308,10 +248,11 @@ def parse_sort(value: str | None, columns: list[Column]) -> tuple[str, bool]:
 def sort_rows(rows: list[LearnerRow], key: str, *, descending: bool) -> list[LearnerRow]:
     """Rows by `key`, then by name; rows without a value (no plan, never active) always last."""
     by_name = sorted(rows, key=lambda row: (row.name.casefold(), row.membership.pk))
-    present = [row for row in by_name if _sort_value(row, key) is not None]
-    missing = [row for row in by_name if _sort_value(row, key) is None]
-    present.sort(key=lambda row: _sort_value(row, key), reverse=descending)
-    return present + missing
+    values = [(_sort_value(row, key), row) for row in by_name]
+    present = [(value, row) for value, row in values if value is not None]
+    missing = [row for value, row in values if value is None]
+    present.sort(key=lambda pair: pair[0], reverse=descending)
+    return [row for _value, row in present] + missing
 
 
 FILTERS = {
@@ -329,7 +270,7 @@ class PhaseCompletion:
 
     @property
     def width(self) -> str:
-        return f"{100 * self.finished / self.of:.1f}%" if self.of else "0%"
+        return percent_width(self.finished, self.of)
 
 
 def phase_completion(phases, rows: list[LearnerRow]) -> list[PhaseCompletion]:
@@ -376,74 +317,7 @@ class CohortSummary:
 
 
 def cohort_summaries(cohorts, *, now: datetime | None = None) -> list[CohortSummary]:
-    """A summary of each cohort (five queries with the cohorts themselves, however many)."""
+    """A summary of each cohort (three queries with the cohorts themselves, however many)."""
     cohorts = list(cohorts)
     _phases, rows = learner_rows(cohorts, now=now)
     return [CohortSummary(cohort=cohort, rows=rows[cohort.pk]) for cohort in cohorts]
-
-
-# A learner's side.
-
-
-def default_plan_start(user) -> date | None:
-    """The start date of the learner's most recently joined cohort that has one (one query).
-
-    It stands in for the plan's start while the learner has not saved a plan."""
-    if not user.is_authenticated:
-        return None
-    return (
-        Membership.objects.filter(user=user, cohort__start_date__isnull=False)
-        .order_by("-joined_at", "-id")
-        .values_list("cohort__start_date", flat=True)
-        .first()
-    )
-
-
-# One learner, read-only: their topic trees grouped for the mentor's page.
-
-
-@dataclass
-class SectionTree:
-    id: int
-    title: str
-    on_path: bool
-    tally: Tally
-    topics: list = field(default_factory=list)  # outline TopicRows, in reading order
-
-
-@dataclass
-class PhaseTree:
-    number: int
-    title: str
-    slug: str
-    tally: Tally
-    sections: list[SectionTree] = field(default_factory=list)
-
-
-def learner_trees(outline) -> list[PhaseTree]:
-    """The learner's outline (`progress.outline.Outline`) grouped by phase and section (no query).
-
-    Each topic keeps its `path`, whose length gives its depth in the tree."""
-    phases: dict[int, PhaseTree] = {}
-    sections: dict[int, SectionTree] = {}
-    progress = outline.progress
-    for topic in outline.topics:
-        phase = phases.get(topic.phase_id)
-        if phase is None:
-            phase = phases[topic.phase_id] = PhaseTree(
-                number=topic.phase_number,
-                title=topic.phase_title,
-                slug=topic.phase_slug,
-                tally=progress.phases.get(topic.phase_id, Tally()),
-            )
-        section = sections.get(topic.section_id)
-        if section is None:
-            section = sections[topic.section_id] = SectionTree(
-                id=topic.section_id,
-                title=topic.section_title,
-                on_path=topic.on_path,
-                tally=progress.sections.get(topic.section_id, Tally()),
-            )
-            phase.sections.append(section)
-        section.topics.append(topic)
-    return list(phases.values())

@@ -1,7 +1,7 @@
 """A learner's personal plan: target dates per phase, and whether they keep up with it.
 
-The arithmetic (everything above `plan_for`) is pure: dates and phase figures
-in, dates and figures out, no database.
+Pure arithmetic: dates and phase figures in, dates and figures out, no
+database. The figures come from `progress.figures`, which calls `plan_report`.
 
 Paces
 -----
@@ -29,7 +29,7 @@ On track, ahead, behind
   growing linearly day by day from 0 at the window's start to all of its
   leaves at its end.
 - actual: the learner's completed leaves (done + skipped, as in
-  `progress.stats`) in the dated phases.
+  `progress.figures`) in the dated phases.
 - D: the first day on which the plan expected `actual` leaves completed
   (never before the start date).
 - lag = D - today. When D is at least a week after today the learner is
@@ -50,13 +50,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
-from django.db.models import Max, Min
 from django.utils.dateformat import format as format_date
 
-from progress.activity import local_today
-from progress.models import LearningPlan, Pace
-from progress.stats import learner_progress
-from roadmap.models import Phase
+from progress.models import Pace
 
 # The plan form's range: plans started long ago or far ahead are typing mistakes.
 EARLIEST_START = date(2000, 1, 1)
@@ -236,23 +232,41 @@ def expected_day(targets: tuple[PhaseTarget, ...], count: int, *, start_date: da
 
 
 def plan_report(
-    phases: Iterable[PhaseFacts], *, start_date: date, pace: str, today: date, is_saved: bool = True
+    phases: Iterable[PhaseFacts],
+    *,
+    start_date: date,
+    pace: str,
+    today: date,
+    is_saved: bool = True,
+    schedules: dict | None = None,
 ) -> PlanReport:
-    """Target dates per phase, and where the learner stands against them on `today`."""
-    targets = phase_targets(phases, start_date=start_date, pace=pace)
+    """Target dates per phase, and where the learner stands against them on `today`.
+
+    `schedules`, a dict the caller keeps, shares the date arithmetic between
+    learners with the same start, pace and phase sizes (a cohort counted from
+    its start date): only their completed counts differ."""
+    phases = sorted(phases, key=lambda phase: phase.number)
+    key = (start_date, pace, today, tuple((phase.id, phase.leaves) for phase in phases))
+    schedule = schedules.get(key) if schedules is not None else None
+    if schedule is None:
+        schedule = _Schedule(phase_targets(phases, start_date=start_date, pace=pace), start_date, today)
+        if schedules is not None:
+            schedules[key] = schedule
+    targets = tuple(
+        PhaseTarget(phase=phase, start=target.start, end=target.end)
+        for phase, target in zip(phases, schedule.targets, strict=True)
+    )
     dated = [target for target in targets if target.end]
-    planned = sum(target.phase.leaves for target in dated)
     actual = sum(min(target.phase.completed, target.phase.leaves) for target in dated)
-    expected = expected_completed(dated, today)
     weeks = 0
     if today < start_date:
         status = PlanStatus.UPCOMING
-    elif not planned:
+    elif not schedule.planned:
         status = PlanStatus.ON_TRACK  # no dated phase (no timeline loaded): nothing to keep up with
-    elif actual >= planned:
+    elif actual >= schedule.planned:
         status = PlanStatus.COMPLETE
     else:
-        lag = (expected_day(targets, actual, start_date=start_date) - today).days
+        lag = (schedule.expected_day(actual) - today).days
         if lag >= 7:
             status, weeks = PlanStatus.AHEAD, lag // 7
         elif lag <= -7:
@@ -264,119 +278,32 @@ def plan_report(
         pace=pace,
         today=today,
         targets=targets,
-        expected=expected,
+        expected=schedule.expected,
         actual=actual,
-        planned_leaves=planned,
+        planned_leaves=schedule.planned,
         status=status,
         weeks=weeks,
         is_saved=is_saved,
     )
 
 
-# Reading the database: the phases with their timeline months, and a learner's plan.
+class _Schedule:
+    """What a plan expects, whoever follows it: the dates, and the day each count is due."""
+
+    def __init__(self, targets: tuple[PhaseTarget, ...], start_date: date, today: date):
+        self.targets = targets
+        self.start_date = start_date
+        dated = [target for target in targets if target.end]
+        self.planned = sum(target.phase.leaves for target in dated)
+        self.expected = expected_completed(dated, today)
+        self._days: dict[int, date] = {}
+
+    def expected_day(self, count: int) -> date:
+        if count not in self._days:
+            self._days[count] = expected_day(self.targets, count, start_date=self.start_date)
+        return self._days[count]
 
 
-def planning_phases(roadmap=None):
-    """The phases of `roadmap` (default: the current one), in order, each annotated
-    with `timeline_start_month` / `timeline_end_month` from the timeline entries
-    that name it, and with its roadmap selected (one query)."""
-    phases = Phase.objects.of_current_roadmap() if roadmap is None else Phase.objects.filter(roadmap=roadmap)
-    return (
-        phases.select_related("roadmap")
-        .annotate(
-            timeline_start_month=Min("timeline_entries__start_month"),
-            timeline_end_month=Max("timeline_entries__end_month"),
-        )
-        .order_by("number")
-    )
-
-
-def phase_facts(phases, progress) -> list[PhaseFacts]:
-    """PhaseFacts from `planning_phases()` rows and a `progress.stats.RoadmapProgress`."""
-    facts = []
-    for phase in phases:
-        tally = progress.phases.get(phase.pk)
-        facts.append(
-            PhaseFacts(
-                id=phase.pk,
-                number=phase.number,
-                title=phase.title,
-                slug=phase.slug,
-                leaves=tally.leaves if tally else 0,
-                completed=tally.completed if tally else 0,
-                duration_max_months=phase.duration_max_months,
-                timeline_start_month=phase.timeline_start_month,
-                timeline_end_month=phase.timeline_end_month,
-            )
-        )
-    return facts
-
-
-def plan_for(user, *, default_start: date | None = None, default_pace: str = Pace.TWELVE_MONTHS, today=None):
-    """The learner's PlanReport, or None when they have no plan and no default start.
-
-    `default_start` (a cohort's start date, say) stands in when the learner has
-    not saved a plan of their own; the report then has `is_saved` False.
-    `today` defaults to the learner's own date in their time zone.
-    Five queries: the plan, the phases, and `learner_progress`'s three.
-    """
-    plan = LearningPlan.objects.filter(user=user).first()
-    if plan is not None:
-        start_date, pace, is_saved = plan.start_date, plan.pace, True
-    elif default_start is not None:
-        start_date, pace, is_saved = default_start, default_pace, False
-    else:
-        return None
-    phases = list(planning_phases())
-    if not phases:
-        return None
-    progress = learner_progress(user=user, roadmap=phases[0].roadmap)
-    return plan_report(
-        phase_facts(phases, progress),
-        start_date=start_date,
-        pace=pace,
-        today=today or local_today(user),
-        is_saved=is_saved,
-    )
-
-
-def timeline_plan_dates(user, entries) -> PlanReport | None:
-    """Set `plan_start` and `plan_last_day` (None when ongoing) on each timeline entry
-    from the learner's plan, for the overview's timeline.
-
-    `entries` must have their `phases` prefetched. Returns the plan's report
-    (without progress figures), or None, leaving every `plan_start` None, for
-    anonymous visitors and learners without a plan. At most two queries.
-    """
-    entries = list(entries)
-    for entry in entries:
-        entry.plan_start = entry.plan_last_day = None
-    if not user.is_authenticated:
-        return None
-    plan = LearningPlan.objects.filter(user=user).first()
-    if plan is None:
-        return None
-    phases = list(planning_phases())
-    facts = [
-        PhaseFacts(
-            id=phase.pk,
-            number=phase.number,
-            title=phase.title,
-            slug=phase.slug,
-            duration_max_months=phase.duration_max_months,
-            timeline_start_month=phase.timeline_start_month,
-            timeline_end_month=phase.timeline_end_month,
-        )
-        for phase in phases
-    ]
-    targets = {
-        target.phase.id: target for target in phase_targets(facts, start_date=plan.start_date, pace=plan.pace)
-    }
-    for entry in entries:
-        mine = [targets[phase.pk] for phase in entry.phases.all() if phase.pk in targets]
-        if not mine:
-            continue
-        entry.plan_start = min(target.start for target in mine)
-        ends = [target.end for target in mine]
-        entry.plan_last_day = None if None in ends else max(ends) - timedelta(days=1)
-    return plan_report(facts, start_date=plan.start_date, pace=plan.pace, today=local_today(user))
+def plan_targets(phases: Iterable[PhaseFacts], *, start_date: date, pace: str) -> dict[int, PhaseTarget]:
+    """{phase id: target window}, for showing a plan's dates without any progress (the timeline)."""
+    return {target.phase.id: target for target in phase_targets(phases, start_date=start_date, pace=pace)}

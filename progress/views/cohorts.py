@@ -7,7 +7,6 @@ cohort). Only the cohort's mentors write, and their one write on a learner's
 data is a project review.
 """
 
-import csv
 import re
 
 from django.conf import settings
@@ -16,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,19 +26,17 @@ from progress.cohorts import (
     FILTERS,
     cohort_summaries,
     learner_rows,
-    learner_trees,
     parse_sort,
     phase_completion,
     sort_rows,
     table_columns,
 )
 from progress.dashboard import dashboard_for
+from progress.exports import csv_response
 from progress.forms_cohorts import CohortForm, ReviewForm
+from progress.marks import learner_trees
 from progress.models import Cohort, Membership, ProjectProgress, ProjectStatus
 from progress.services_cohorts import cohort_create, membership_join, membership_leave, project_review
-
-# A spreadsheet runs a cell starting with one of these as a formula ("CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 INVITE_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -202,11 +198,6 @@ def cohort_detail(request, pk):
     return render(request, "cohorts/cohort_detail.html", context)
 
 
-def _csv_cell(value) -> str:
-    value = "" if value is None else str(value)
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
 @require_safe
 @login_required
 def cohort_export(request, pk):
@@ -214,12 +205,6 @@ def cohort_export(request, pk):
     cohort = _get_cohort_for_mentor(request, pk)
     phases, rows = learner_rows([cohort])
     rows = sort_rows(rows[cohort.pk], "name", descending=False)
-    filename = f"{slugify(cohort.name) or 'cohort'}-{timezone.localdate():%Y-%m-%d}.csv"
-    response = HttpResponse(
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-    writer = csv.writer(response)
     header = [
         "Learner",
         *(f"Phase {phase.number}: {phase.title} (%)" for phase in phases),
@@ -230,12 +215,12 @@ def cohort_export(request, pk):
         "Projects done",
         "Projects waiting for review",
     ]
-    writer.writerow([_csv_cell(cell) for cell in header])
-    for row in rows:
+
+    def cells(row):
         current = row.current_phase
-        cells = [
+        return [
             row.name,
-            *("" if cell.needs_path else cell.percent for cell in row.cells),
+            *("" if cell.needs_path else cell.tally.percent for cell in row.cells),
             row.overall.percent,
             f"Phase {current.number}" if current else "Finished",
             row.plan_label,
@@ -243,8 +228,9 @@ def cohort_export(request, pk):
             row.projects_done,
             row.projects_waiting,
         ]
-        writer.writerow([_csv_cell(cell) for cell in cells])
-    return response
+
+    filename = f"{slugify(cohort.name) or 'cohort'}-{timezone.localdate():%Y-%m-%d}.csv"
+    return csv_response(filename, header, (cells(row) for row in rows))
 
 
 @require_safe
@@ -252,7 +238,7 @@ def cohort_export(request, pk):
 def learner_detail(request, pk, user_id):
     membership = _get_member_for_mentor(request, pk, user_id)
     learner, cohort = membership.user, membership.cohort
-    dashboard = dashboard_for(learner, default_start=cohort.start_date)
+    dashboard = dashboard_for(learner, cohort_start=cohort.start_date)
     projects = (
         ProjectProgress.objects.filter(user=learner)
         .exclude(status=ProjectStatus.NOT_STARTED)
@@ -264,7 +250,7 @@ def learner_detail(request, pk, user_id):
         "membership": membership,
         "learner": learner,
         "dashboard": dashboard,
-        "trees": learner_trees(dashboard.outline) if dashboard else [],
+        "trees": learner_trees(dashboard.figures) if dashboard else [],
         "projects": projects,
         "review_form": ReviewForm(),
         "can_review": cohort.is_own,

@@ -1,46 +1,45 @@
-import csv
-
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.views.decorators.http import require_safe
 
 from progress.activity import learner_zone, local_today
-from progress.outline import learner_outline
-from roadmap.models import Roadmap
+from progress.exports import csv_response
+from progress.figures import learner_figures
+from progress.models import TopicNote, TopicProgress, TopicStatus
+from roadmap import structure as roadmap_structure
 
 CSV_HEADER = ["Phase", "Section", "Topic", "Status", "Updated at", "Note"]
-# A spreadsheet runs a cell starting with one of these as a formula ("CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 @require_safe
 @login_required
 def progress_csv(request):
-    """One row per leaf topic, in roadmap order, with the learner's status (UTF-8, with a header row)."""
-    roadmap = Roadmap.objects.current()
-    if roadmap is None:
+    """One row per leaf topic, in roadmap order, with the learner's status (UTF-8, with a header row).
+
+    Statuses come from the read model; when each changed and whether it has a
+    note from one more query each."""
+    structure = roadmap_structure.current()
+    if structure.roadmap is None:
         raise Http404("No roadmap is loaded yet.")
-    zone = learner_zone(request.user)
-    filename = f"waymark-progress-{local_today(request.user):%Y-%m-%d}.csv"
-    response = HttpResponse(
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
-    for topic in learner_outline(user=request.user, roadmap_id=roadmap.pk).leaves:
-        updated = topic.updated_at.astimezone(zone).isoformat(timespec="seconds") if topic.updated_at else ""
-        cells = [
-            f"Phase {topic.phase_number}: {topic.phase_title}",
-            topic.section_title,
-            " > ".join(topic.path),
-            topic.status_label,
-            updated,
-            "yes" if topic.has_note else "no",
-        ]
-        writer.writerow([_cell(cell) for cell in cells])
-    return response
+    user = request.user
+    today = local_today(user)
+    figures = learner_figures(user, structure, today=today)
+    updated = dict(TopicProgress.objects.filter(user=user).values_list("topic_id", "updated_at"))
+    noted = set(TopicNote.objects.filter(user=user).values_list("topic_id", flat=True))
+    zone = learner_zone(user)
+
+    def rows():
+        for leaf in structure.leaves:
+            phase = structure.phase_by_id[leaf.phase_id]
+            status = figures.status(leaf.id)
+            when = updated.get(leaf.id)
+            yield [
+                f"Phase {phase.number}: {phase.title}",
+                structure.section_by_id[leaf.section_id].title,
+                " > ".join(leaf.path),
+                TopicStatus(status).label,
+                when.astimezone(zone).isoformat(timespec="seconds") if when else "",
+                "yes" if leaf.id in noted else "no",
+            ]
+
+    return csv_response(f"waymark-progress-{today:%Y-%m-%d}.csv", CSV_HEADER, rows())

@@ -4,9 +4,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from progress.activity import local_today
+from progress.figures import learner_figures
 from progress.forms import PlanForm
 from progress.models import LearningPlan
-from progress.plan import plan_for
+from roadmap import structure as roadmap_structure
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -24,5 +25,8 @@ def plan(request):
     else:
         form = PlanForm(instance=current, initial={} if current else {"start_date": today}, today=today)
         status = 200
-    context = {"form": form, "report": plan_for(request.user, today=today) if current else None}
+    report = None
+    if current is not None:
+        report = learner_figures(request.user, roadmap_structure.current(), today=today).plan
+    context = {"form": form, "report": report}
     return render(request, "progress/plan.html", context, status=status)

@@ -2,17 +2,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from progress.activity import (
-    HEATMAP_WEEKS,
-    activity_summary,
-    daily_counts,
-    heatmap,
-    last_active,
-    level,
-    local_today,
-    streak,
-)
+from progress.activity import activity_summary, daily_counts, local_today, streak
 from progress.models import Activity
+from progress.presentation import HEATMAP_WEEKS, heatmap, level
 from roadmap.models import Topic
 
 pytestmark = pytest.mark.django_db
@@ -120,13 +112,6 @@ def test_the_summary_is_one_query(learner, roadmap, django_assert_num_queries):
         for n in range(300)
         if (LATE_EVENING_UTC - timedelta(hours=7 * n)).date() < summary.heatmap.first_day
     )
-
-
-def test_last_active_is_the_latest_change(learner, outsider, roadmap):
-    assert last_active(learner) is None
-    log(learner, LATE_EVENING_UTC, LATE_EVENING_UTC - timedelta(days=3))
-    log(outsider, LATE_EVENING_UTC + timedelta(days=1))
-    assert last_active(learner) == LATE_EVENING_UTC
 
 
 def test_an_unknown_time_zone_falls_back_to_utc(learner):

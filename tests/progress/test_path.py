@@ -1,12 +1,14 @@
 """Phase 8 "Choose Your Path": the sections a learner follows, chosen on the phase page."""
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
 
+from progress.figures import learner_figures
 from progress.models import PathChoice, TopicStatus
-from progress.stats import learner_progress
+from roadmap import structure
 from roadmap.models import Phase, Section, Topic
 from tests.progress.marks_helpers import mark
 
@@ -78,7 +80,7 @@ def test_only_the_chosen_sections_count(client, learner, sections):
     generative_figure = re.search(rf'id="section-{generative.pk}-progress">(.*?)</div>', html, re.S).group(1)
     assert "Not in your path" in generative_figure
     assert "4 of 10 completed" in generative_figure
-    overall = learner_progress(user=learner, roadmap=vision.phase.roadmap_id).overall
+    overall = learner_figures(learner, structure.current(), today=date.today()).overall
     assert (overall.leaves, overall.done, overall.skipped) == (176 + 13, 6, 0)
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from progress.figures import PlanInput, learner_figures
 from progress.models import LearningPlan, Pace, TopicProgress, TopicStatus
 from progress.plan import (
     PhaseFacts,
@@ -11,14 +12,10 @@ from progress.plan import (
     add_months,
     expected_completed,
     month_windows,
-    phase_facts,
     phase_targets,
-    plan_for,
     plan_report,
-    planning_phases,
-    timeline_plan_dates,
 )
-from progress.stats import learner_progress
+from roadmap import structure
 from roadmap.models import Topic
 
 TODAY = date(2025, 6, 16)
@@ -200,44 +197,73 @@ def test_completed_leaves_of_the_ongoing_phase_do_not_count_toward_the_plan():
 
 
 def test_it_maps_the_seed_timeline_to_phases(roadmap):
-    phases = {phase.number: phase for phase in planning_phases()}
+    phases = {phase.number: phase for phase in structure.current().phases}
     assert (phases[1].timeline_start_month, phases[1].timeline_end_month) == (1, 2)
     assert (phases[6].timeline_start_month, phases[6].timeline_end_month) == (11, 12)
     assert (phases[7].timeline_start_month, phases[7].timeline_end_month) == (11, 12)
     assert phases[8].timeline_start_month is None
-    facts = phase_facts(phases.values(), learner_progress(user=_nobody(), roadmap=roadmap))
+    facts = [
+        PhaseFacts(
+            id=phase.id,
+            number=phase.number,
+            title=phase.title,
+            slug=phase.slug,
+            duration_max_months=phase.duration_max_months,
+            timeline_start_month=phase.timeline_start_month,
+            timeline_end_month=phase.timeline_end_month,
+        )
+        for phase in phases.values()
+    ]
     windows = month_windows(facts, Pace.TWELVE_MONTHS)
-    assert windows[phases[6].pk] == windows[phases[7].pk] == (10, 12)
+    assert windows[phases[6].id] == windows[phases[7].id] == (10, 12)
     steady = month_windows(facts, Pace.STEADY)
-    assert steady[phases[1].pk] == (0, 3) and steady[phases[7].pk] == (17, 19)
-    assert steady[phases[8].pk] == (19, None)
+    assert steady[phases[1].id] == (0, 3) and steady[phases[7].id] == (17, 19)
+    assert steady[phases[8].id] == (19, None)
 
 
-def _nobody():
-    from accounts.models import User
+def test_learners_sharing_a_start_share_the_plans_arithmetic():
+    schedules = {}
+    first = plan_report(
+        seed_like_phases({1: 5}), start_date=TODAY, pace=Pace.STEADY, today=TODAY, schedules=schedules
+    )
+    second = plan_report(
+        seed_like_phases({1: 9}), start_date=TODAY, pace=Pace.STEADY, today=TODAY, schedules=schedules
+    )
+    assert len(schedules) == 1
+    assert (first.actual, second.actual) == (5, 9)
+    assert first.targets[0].phase.completed == 5 and second.targets[0].phase.completed == 9
+    assert [t.start for t in first.targets] == [t.start for t in second.targets]
 
-    return User(pk=0)
+
+# The plan in the read model
 
 
-# plan_for and the timeline
+def plan_of(user, **kwargs):
+    return learner_figures(user, structure.current(), today=TODAY, **kwargs).plan
 
 
 @pytest.mark.django_db
-def test_plan_for_is_none_without_a_plan(learner, roadmap):
-    assert plan_for(learner) is None
+def test_there_is_no_plan_without_a_start(learner, roadmap):
+    assert plan_of(learner) is None
 
 
 @pytest.mark.django_db
-def test_plan_for_uses_a_default_start_until_the_learner_saves_a_plan(learner, roadmap):
-    result = plan_for(learner, default_start=TODAY, today=TODAY)
+def test_a_cohorts_start_stands_in_until_the_learner_saves_a_plan(learner, roadmap):
+    result = plan_of(learner, cohort_start=TODAY)
     assert result.start_date == TODAY and not result.is_saved and result.pace == Pace.TWELVE_MONTHS
     LearningPlan.objects.create(user=learner, start_date=date(2025, 1, 1), pace=Pace.STEADY)
-    result = plan_for(learner, default_start=TODAY, today=TODAY)
+    result = plan_of(learner, cohort_start=TODAY)
     assert result.start_date == date(2025, 1, 1) and result.is_saved and result.pace == Pace.STEADY
 
 
+def test_the_plan_starts_on_the_saved_date_else_the_cohorts():
+    assert PlanInput().start is None
+    assert PlanInput(cohort_start=TODAY).start == TODAY
+    assert PlanInput(saved_start=date(2025, 1, 1), cohort_start=TODAY).start == date(2025, 1, 1)
+
+
 @pytest.mark.django_db
-def test_plan_for_counts_the_learners_progress(learner, outsider, roadmap):
+def test_the_plan_counts_the_learners_progress(learner, outsider, roadmap):
     LearningPlan.objects.create(user=learner, start_date=TODAY)
     leaf = Topic.objects.leaves().filter(section__phase__number=1).first()
     TopicProgress.objects.create(
@@ -247,42 +273,24 @@ def test_plan_for_counts_the_learners_progress(learner, outsider, roadmap):
         TopicProgress.objects.create(
             user=outsider, topic=other, status=TopicStatus.DONE, updated_at=timezone.now()
         )
-    result = plan_for(learner, today=TODAY)
-    assert result.actual == 1
+    assert plan_of(learner).actual == 1
 
 
 @pytest.mark.django_db
-def test_timeline_dates_follow_the_learners_plan(learner, roadmap, django_assert_max_num_queries):
+def test_the_overview_shows_the_learners_dates_on_the_timeline(client, learner, roadmap):
     LearningPlan.objects.create(user=learner, start_date=date(2025, 1, 1), pace=Pace.TWELVE_MONTHS)
-    entries = list(roadmap.timeline.prefetch_related("phases"))
-    with django_assert_max_num_queries(2):
-        timeline_plan_dates(learner, entries)
-    dates = {entry.label: (entry.plan_start, entry.plan_last_day) for entry in entries}
-    assert dates["Month 1-2"] == (date(2025, 1, 1), date(2025, 2, 28))
-    assert dates["Month 11-12"] == (date(2025, 11, 1), date(2025, 12, 31))
-    assert dates["Ongoing"] == (date(2026, 1, 1), None)
+    client.force_login(learner)
+    html = client.get("/").text
+    assert "1 Jan 2025 \N{EN DASH} 28 Feb 2025" in html  # Month 1-2
+    assert "1 Nov 2025 \N{EN DASH} 31 Dec 2025" in html  # Month 11-12
+    assert "from 1 Jan 2026" in html  # Ongoing
 
 
 @pytest.mark.django_db
-def test_timeline_dates_are_empty_for_visitors_and_learners_without_a_plan(learner, roadmap):
-    from django.contrib.auth.models import AnonymousUser
-
-    entries = list(roadmap.timeline.prefetch_related("phases"))
-    assert timeline_plan_dates(AnonymousUser(), entries) is None
-    assert timeline_plan_dates(learner, entries) is None
-    assert all(entry.plan_start is None for entry in entries)
-
-
-@pytest.mark.django_db
-def test_the_timeline_partial_shows_the_dates(learner, roadmap):
-    from django.template.loader import render_to_string
-
-    LearningPlan.objects.create(user=learner, start_date=date(2025, 1, 1), pace=Pace.STEADY)
-    entries = list(roadmap.timeline.prefetch_related("phases"))
-    timeline_plan_dates(learner, entries)
-    html = render_to_string("progress/_timeline_dates.html", {"entry": entries[0]})
-    assert "1 Jan 2025 \N{EN DASH} 31 Mar 2025" in html  # Phase 1 takes three months at the steady pace
-    assert "from " in render_to_string("progress/_timeline_dates.html", {"entry": entries[-1]})
+def test_the_overview_shows_no_dates_to_visitors_and_learners_without_a_plan(client, learner, roadmap):
+    assert "Your dates" not in client.get("/").text
+    client.force_login(learner)
+    assert "Your dates" not in client.get("/").text
 
 
 # The plan page
