@@ -43,6 +43,11 @@ class TopicProgress(models.Model):
     )
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="progress")
     status = models.CharField(max_length=20, choices=TopicStatus.choices, default=TopicStatus.NOT_STARTED)
+    # The status the latest write replaced: the upsert keeps it and returns it, so
+    # the change is logged from what was really there (progress.services).
+    previous_status = models.CharField(
+        max_length=20, choices=TopicStatus.choices, default=TopicStatus.NOT_STARTED, editable=False
+    )
     updated_at = models.DateTimeField()
 
     class Meta:
@@ -63,6 +68,10 @@ class ProjectProgress(models.Model):
     )
     project = models.ForeignKey(ProjectIdea, on_delete=models.PROTECT, related_name="progress")
     status = models.CharField(max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.NOT_STARTED)
+    # The status the latest write replaced (see TopicProgress.previous_status).
+    previous_status = models.CharField(
+        max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.NOT_STARTED, editable=False
+    )
     evidence_url = models.URLField(
         "evidence link",
         max_length=500,

@@ -2,17 +2,17 @@
 
 Status rows are saved with an upsert on the (user, topic) unique constraint
 (INSERT ... ON CONFLICT DO UPDATE on PostgreSQL and SQLite), never with a
-read-modify-write across requests, so concurrent saves leave exactly one row.
+read-modify-write across requests, so concurrent saves leave exactly one row,
+and the activity log records each change once, in the order they happened.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from progress.models import (
     NOTE_MAX_LENGTH,
     REFLECTION_MAX_LENGTH,
-    Activity,
     PathChoice,
     ProjectProgress,
     ProjectStatus,
@@ -20,169 +20,151 @@ from progress.models import (
     TopicProgress,
     TopicStatus,
 )
-from roadmap.models import ProjectIdea, Section, Topic
+from roadmap.models import Section, Topic
+
+# A status is written by one statement, an upsert on the (user, topic) constraint,
+# written out because Django's (bulk_create with update_conflicts) can only copy
+# the new values. The database logs the change in that same statement, from the
+# row's real old value (a trigger, progress/migrations/0005), so two requests
+# changing a topic for the first time at once log "not started -> A" and then
+# "A -> B", never two "not started". The upsert also keeps the old status in
+# `previous_status` and returns it, and decides which topics it writes as it
+# writes: the topic or its whole subtree, and of those only the leaves.
+# The same SQL runs on PostgreSQL and SQLite (3.35+).
+_UPSERT_STATUSES = """
+    WITH RECURSIVE chosen(id) AS (
+        SELECT id FROM {topic} WHERE id = %s
+        {subtree}
+    )
+    INSERT INTO {progress} (user_id, topic_id, status, updated_at, previous_status)
+    SELECT %s, topic.id, %s, %s, %s FROM {topic} topic
+    WHERE topic.id IN (SELECT id FROM chosen)
+      AND NOT EXISTS (SELECT 1 FROM {topic} child WHERE child.parent_id = topic.id)
+    ON CONFLICT (user_id, topic_id) DO UPDATE SET
+        previous_status = {progress}.status,
+        status = CASE WHEN {progress}.status IN ({kept}) THEN {progress}.status ELSE excluded.status END,
+        updated_at = CASE WHEN {progress}.status = excluded.status OR {progress}.status IN ({kept})
+                          THEN {progress}.updated_at ELSE excluded.updated_at END
+    RETURNING topic_id, previous_status, status
+"""
+_SUBTREE = "UNION ALL SELECT child.id FROM {topic} child JOIN chosen ON child.parent_id = chosen.id"
 
 
-def _is_leaf(topic: Topic) -> bool:
-    return not Topic.objects.filter(parent=topic).exists()
+def _upsert_statuses(*, user, topic_id: int, status: str, subtree: bool = False, keep=frozenset()) -> list:
+    """Set `status` on the topic (with `subtree`, on every leaf under it) if it is a leaf,
+    except where the learner's status is in `keep`; [(topic id, previous status, status
+    now)] for every leaf written."""
+    table = Topic._meta.db_table
+    sql = _UPSERT_STATUSES.format(
+        progress=TopicProgress._meta.db_table,
+        topic=table,
+        subtree=_SUBTREE.format(topic=table) if subtree else "",
+        kept=", ".join(["%s"] * len(keep)) or "NULL",
+    )
+    keep = sorted(keep)
+    params = [topic_id, user.pk, status, timezone.now(), TopicStatus.NOT_STARTED, *keep, *keep]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
-def progress_set_status(*, user, topic: Topic, status: str) -> str:
-    """Set the learner's status for a leaf topic; returns the previous status.
+def progress_set_status(*, user, topic, status: str) -> str:
+    """Set the learner's status for a leaf topic (a Topic or a structure node); returns the
+    previous status. One query.
 
     Raises ValidationError for an unknown status or a topic that has children
     (a parent's status is derived from its leaves).
     """
     if status not in TopicStatus.values:
         raise ValidationError(f"“{status}” is not a topic status.", code="invalid_status")
-    if not _is_leaf(topic):
+    rows = _upsert_statuses(user=user, topic_id=topic.id, status=status)
+    if not rows:
         raise ValidationError("Only topics without subtopics have a status of their own.", code="not_leaf")
-    now = timezone.now()
-    with transaction.atomic():
-        previous = (
-            TopicProgress.objects.select_for_update()
-            .filter(user=user, topic=topic)
-            .values_list("status", flat=True)
-            .first()
-        ) or TopicStatus.NOT_STARTED
-        TopicProgress.objects.bulk_create(
-            [TopicProgress(user=user, topic=topic, status=status, updated_at=now)],
-            update_conflicts=True,
-            unique_fields=["user", "topic"],
-            update_fields=["status", "updated_at"],
-        )
-        if previous != status:
-            Activity.objects.create(
-                user=user,
-                kind=Activity.Kind.TOPIC,
-                topic=topic,
-                from_status=previous,
-                to_status=status,
-                created_at=now,
-            )
-    return previous
+    return rows[0][1]
 
 
-def progress_set_subtree_status(*, user, topic: Topic, status: str = TopicStatus.DONE) -> int:
-    """Set every leaf under `topic` (or the topic itself, if a leaf); returns how many changed.
+def progress_set_subtree_status(*, user, topic, status: str = TopicStatus.DONE) -> int:
+    """Set every leaf under `topic` (or the topic itself, if a leaf); returns how many
+    changed. One query.
 
     "Mark all done" keeps leaves the learner skipped: skipping says "I already
     know this" or "not for me", which marking a whole tree done should not undo.
     """
     if status not in TopicStatus.values:
         raise ValidationError(f"“{status}” is not a topic status.", code="invalid_status")
-    section_topics = list(Topic.objects.filter(section_id=topic.section_id).only("id", "parent_id"))
-    children: dict[int | None, list[int]] = {}
-    for node in section_topics:
-        children.setdefault(node.parent_id, []).append(node.id)
-    leaves, stack = [], [topic.id]
-    while stack:
-        node_id = stack.pop()
-        if node_id in children:
-            stack.extend(children[node_id])
-        else:
-            leaves.append(node_id)
-    now = timezone.now()
-    with transaction.atomic():
-        previous = dict(
-            TopicProgress.objects.select_for_update()
-            .filter(user=user, topic_id__in=leaves)
-            .values_list("topic_id", "status")
-        )
-        kept = {status} | ({TopicStatus.SKIPPED} if status == TopicStatus.DONE else set())
-        changed = [leaf for leaf in leaves if previous.get(leaf, TopicStatus.NOT_STARTED) not in kept]
-        TopicProgress.objects.bulk_create(
-            [TopicProgress(user=user, topic_id=leaf, status=status, updated_at=now) for leaf in changed],
-            update_conflicts=True,
-            unique_fields=["user", "topic"],
-            update_fields=["status", "updated_at"],
-        )
-        Activity.objects.bulk_create(
-            Activity(
-                user=user,
-                kind=Activity.Kind.TOPIC,
-                topic_id=leaf,
-                from_status=previous.get(leaf, TopicStatus.NOT_STARTED),
-                to_status=status,
-                created_at=now,
-            )
-            for leaf in changed
-        )
-    return len(changed)
+    keep = frozenset({TopicStatus.SKIPPED}) if status == TopicStatus.DONE else frozenset()
+    rows = _upsert_statuses(user=user, topic_id=topic.id, status=status, subtree=True, keep=keep)
+    return sum(previous != current for _topic_id, previous, current in rows)
 
 
-def note_save(*, user, topic: Topic, text: str) -> TopicNote | None:
-    """Save the learner's private note on a topic; an empty text deletes it."""
+def note_save(*, user, topic, text: str) -> TopicNote | None:
+    """Save the learner's private note on a topic (a Topic or a structure node); an empty
+    text deletes it."""
     text = text.strip()
     if not text:
-        TopicNote.objects.filter(user=user, topic=topic).delete()
+        TopicNote.objects.filter(user=user, topic_id=topic.id).delete()
         return None
     # full_clean() does not check a TextField's max_length (only its form field does).
     if len(text) > NOTE_MAX_LENGTH:
         raise ValidationError(
             {"text": ValidationError(f"A note holds at most {NOTE_MAX_LENGTH} characters.", code="too_long")}
         )
-    note = TopicNote(user=user, topic=topic, text=text, updated_at=timezone.now())
+    note = TopicNote(user=user, topic_id=topic.id, text=text, updated_at=timezone.now())
     note.full_clean(exclude=["user", "topic"], validate_unique=False, validate_constraints=False)
     TopicNote.objects.bulk_create(
         [note], update_conflicts=True, unique_fields=["user", "topic"], update_fields=["text", "updated_at"]
     )
-    return TopicNote.objects.get(user=user, topic=topic)
+    return note
+
+
+_UPSERT_PROJECT = """
+    INSERT INTO {table} (user_id, project_id, status, previous_status, evidence_url, reflection, updated_at,
+                         review_comment, reviewed_at, reviewed_by_id)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, '', NULL, NULL)
+    ON CONFLICT (user_id, project_id) DO UPDATE SET
+        previous_status = {table}.status,
+        status = excluded.status,
+        evidence_url = excluded.evidence_url,
+        reflection = excluded.reflection,
+        updated_at = excluded.updated_at,
+        reviewed_at = CASE WHEN {table}.status = %s AND excluded.status <> %s THEN NULL ELSE {table}.reviewed_at END,
+        reviewed_by_id = CASE WHEN {table}.status = %s AND excluded.status <> %s THEN NULL
+                              ELSE {table}.reviewed_by_id END
+"""
 
 
 def project_update(
-    *, user, project: ProjectIdea, status: str, evidence_url: str = "", reflection: str = ""
+    *, user, project, status: str, evidence_url: str = "", reflection: str = ""
 ) -> ProjectProgress:
     """Record a learner's status, evidence link and reflection for a project idea.
 
     Reopening a reviewed project (done -> anything else) withdraws the review's
     mark, so finishing it again puts it back in the mentor's "needs review"
-    list; the mentor's comment stays for the learner to read.
+    list; the mentor's comment stays for the learner to read. Like a topic's
+    status, it is one upsert, and the database logs the change.
     """
     if len(reflection.strip()) > REFLECTION_MAX_LENGTH:
         message = f"A reflection holds at most {REFLECTION_MAX_LENGTH} characters."
         raise ValidationError({"reflection": ValidationError(message, code="too_long")})
-    now = timezone.now()
     row = ProjectProgress(
         user=user,
-        project=project,
+        project_id=project.id,
         status=status,
         evidence_url=evidence_url.strip(),
         reflection=reflection.strip(),
-        updated_at=now,
+        updated_at=timezone.now(),
     )
     row.full_clean(
         exclude=["user", "project", "reviewed_by", "reviewed_at", "review_comment"],
         validate_unique=False,
         validate_constraints=False,
     )
-    with transaction.atomic():
-        previous = (
-            ProjectProgress.objects.select_for_update()
-            .filter(user=user, project=project)
-            .values_list("status", flat=True)
-            .first()
-        ) or ProjectStatus.NOT_STARTED
-        ProjectProgress.objects.bulk_create(
-            [row],
-            update_conflicts=True,
-            unique_fields=["user", "project"],
-            update_fields=["status", "evidence_url", "reflection", "updated_at"],
-        )
-        if previous == ProjectStatus.DONE and status != ProjectStatus.DONE:
-            ProjectProgress.objects.filter(user=user, project=project).update(
-                reviewed_at=None, reviewed_by=None
-            )
-        if previous != status:
-            Activity.objects.create(
-                user=user,
-                kind=Activity.Kind.PROJECT,
-                project=project,
-                from_status=previous,
-                to_status=status,
-                created_at=now,
-            )
-    return ProjectProgress.objects.get(user=user, project=project)
+    done = ProjectStatus.DONE
+    params = [user.pk, project.id, row.status, ProjectStatus.NOT_STARTED, row.evidence_url, row.reflection]
+    params += [row.updated_at, done, done, done, done]
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT_PROJECT.format(table=ProjectProgress._meta.db_table), params)
+    return ProjectProgress.objects.select_related("reviewed_by").get(user=user, project_id=project.id)
 
 
 def path_set_sections(*, user, phase, sections: list[Section]) -> None:

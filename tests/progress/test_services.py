@@ -1,5 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection  # noqa: F401 - the skipif condition reads it
+from django.utils.timezone import now
 
 from progress.models import (
     NOTE_MAX_LENGTH,
@@ -174,3 +176,57 @@ def test_a_path_only_exists_in_an_elective_phase(learner, roadmap):
     with pytest.raises(ValidationError):
         path_set_sections(user=learner, phase=elective, sections=[phase.sections.first()])
     assert not PathChoice.objects.exists()
+
+
+# The activity log is written by the database (progress/migrations/0005)
+
+
+def test_the_database_logs_a_status_written_any_way(learner, leaf):
+    TopicProgress.objects.create(user=learner, topic=leaf, status=TopicStatus.IN_PROGRESS, updated_at=now())
+    TopicProgress.objects.filter(user=learner, topic=leaf).update(status=TopicStatus.SKIPPED)
+    TopicProgress.objects.filter(user=learner, topic=leaf).update(status=TopicStatus.SKIPPED)  # no change
+    log = list(Activity.objects.filter(user=learner).order_by("id").values_list("from_status", "to_status"))
+    assert log == [("not_started", "in_progress"), ("in_progress", "skipped")]
+    assert all(abs((entry.created_at - now()).total_seconds()) < 60 for entry in Activity.objects.all())
+
+
+def test_a_status_write_is_one_query(learner, leaf, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        progress_set_status(user=learner, topic=leaf, status=TopicStatus.DONE)
+    assert Activity.objects.filter(user=learner, to_status="done").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="concurrent writers need PostgreSQL")
+def test_racing_first_changes_log_one_chain_that_ends_in_the_saved_status(learner, roadmap):
+    """Two requests changing topics for the first time at once (80 pairs): each topic's log is
+    "not started -> A", then "A -> B", and its last entry is the status saved."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from django.db import connections
+
+    leaves = list(Topic.objects.leaves()[:80])
+    barrier = Barrier(2)
+
+    def change(topic, status):
+        try:
+            barrier.wait()
+            progress_set_status(user=learner, topic=topic, status=status)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for topic in leaves:
+            list(pool.map(change, [topic, topic], [TopicStatus.DONE, TopicStatus.IN_PROGRESS]))
+
+    for topic in leaves:
+        saved = TopicProgress.objects.get(user=learner, topic=topic).status
+        log = list(
+            Activity.objects.filter(user=learner, topic=topic)
+            .order_by("created_at", "id")
+            .values_list("from_status", "to_status")
+        )
+        assert log[0][0] == TopicStatus.NOT_STARTED, log
+        assert len(log) == 2 and log[1][0] == log[0][1], log  # a chain, not two "not started"
+        assert log[-1][1] == saved
