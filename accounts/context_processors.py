@@ -17,12 +17,18 @@ ROLE_LINKS = (
     ("Cohorts", "cohorts:mentor_home", lambda user: user.is_mentor),
     # Mentors reach their own memberships from their cohorts page, which saves
     # them this query on every page.
-    ("My cohort", "cohorts:mine", lambda user: not user.is_mentor and user.cohort_memberships.exists()),
+    ("My cohort", "cohorts:mine", lambda user: not user.is_mentor and _in_a_cohort(user)),
     ("Admin", "admin:index", lambda user: user.is_editor),
 )
 
 # Pages where a reminder to verify the email address would only repeat the page.
 NO_VERIFY_PROMPT_ON = {"account_email", "account_confirm_email", "account_email_verification_sent"}
+
+
+def _in_a_cohort(user) -> bool:
+    # Read with the user by accounts.backends; asked here for a user loaded otherwise.
+    known = getattr(user, "in_a_cohort", None)
+    return user.cohort_memberships.exists() if known is None else known
 
 
 def _links_for(request) -> list[dict]:
@@ -49,6 +55,8 @@ def _unverified_email(request) -> str:
     match = getattr(request, "resolver_match", None)
     if match is not None and match.url_name in NO_VERIFY_PROMPT_ON:
         return ""
+    if getattr(user, "email_verified", None) is not None:  # read with the user by accounts.backends
+        return "" if user.email_verified else user.email
     addresses = list(EmailAddress.objects.filter(user=user).values_list("email", "verified", "primary"))
     if any(verified for _email, verified, _primary in addresses):
         return ""
