@@ -146,7 +146,7 @@ def scenarios(mentor, cohort, learner, leaves):
 
     # The phase with the most topics: the heaviest roadmap page.
     phase = Phase.objects.annotate(topic_count=Count("sections__topics")).order_by("-topic_count").first()
-    phase_path = reverse("roadmap:phase", kwargs={"slug": phase.slug})
+    phase_path = reverse("progress:phase", kwargs={"slug": phase.slug})
     cohort_path = reverse("cohorts:detail", kwargs={"pk": cohort.pk})
     status_path = reverse("progress:topic_status", kwargs={"pk": leaves[0].pk})
     htmx = {"HTTP_HX_REQUEST": "true"}

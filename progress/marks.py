@@ -1,192 +1,360 @@
-"""A learner's marks on the roadmap's own pages: topic statuses, notes, tallies, projects.
+"""The roadmap's pages through one learner's eyes: their marks hung beside the shared structure.
 
-The public pages build a phase's topic trees once (`Phase.outline`); for a
-signed-in learner this module hangs their statuses and notes on those trees
-and adds up every branch in Python. The phase page therefore costs five
-queries more than the public one whatever the number of topics or marks: the
-statuses of the phase (one), the notes (one) and the figures from
-`progress.stats.learner_progress` (three), whose section and phase bars are
-the ones the dashboard shows.
+The structure (`roadmap.structure`) is shared by every request and frozen, so
+a page never writes on it. For a phase page this module builds small
+per-request views instead: each section with its figure, and each of its
+topics, in reading order, with the learner's status, note and (for a branch)
+its leaves added up. They come from the read model (`progress.figures`), so
+every bar and count on the page is the one the dashboard shows.
+
+The topic trees are handed to the template flattened, in reading order, each
+topic carrying the closing tags that follow it: one loop draws a tree of any
+depth, where an include per topic cost most of the page's time.
 """
 
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from progress.dashboard import Bar
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from progress.figures import Figures, PhaseFigure, Tally
 from progress.forms_topics import ProjectProgressForm
-from progress.models import (
-    NOTE_MAX_LENGTH,
-    ProjectProgress,
-    ProjectStatus,
-    TopicNote,
-    TopicProgress,
-    TopicStatus,
-)
-from progress.stats import RoadmapProgress, Tally, learner_progress
-from roadmap.models import Phase, Topic
-from roadmap.trees import attach_trees
+from progress.models import NOTE_MAX_LENGTH, ProjectProgress, ProjectStatus, TopicNote, TopicStatus
+from progress.presentation import Bar
+from roadmap.structure import PhaseNode, SectionNode, TopicNode, walk
+
+STATUS_CHOICES = tuple(TopicStatus.choices)
+
+
+def _url_maker(name: str):
+    """A function from a topic id to the URL `name` gives it: one reverse() per request, not per topic."""
+    pattern = reverse(name, kwargs={"pk": 4321})
+    before, after = pattern.split("4321")
+    return lambda pk: f"{before}{pk}{after}"
+
+
+@dataclass(slots=True)
+class TopicMark:
+    """One topic on the page: the learner's status (derived for a branch) and note."""
+
+    node: TopicNode
+    id: str  # the topic's id as text, ready for the ids and URLs of its controls
+    status: str
+    tally: Tally  # its leaves added up (a leaf's own status as a tally of one)
+    note: str
+    status_url: str
+    note_url: str
+    done_all_url: str
+    closes: int = 0  # how many lists (and their items) end after this topic, the last of them
+
+    @property
+    def closing(self) -> SafeString:
+        """The tags ending the lists this topic is the last of: fixed markup, nothing typed by anyone."""
+        return mark_safe("</ul></li>" * self.closes)  # noqa: S308
+
+    @property
+    def title(self) -> str:
+        return self.node.title
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.node.is_leaf
+
+    @property
+    def is_root(self) -> bool:
+        return self.node.parent_id is None
+
+    @property
+    def anchor(self) -> str:
+        return self.node.anchor
+
+
+@dataclass(slots=True)
+class TreeMark:
+    root: TopicMark
+    topics: list[TopicMark]  # below the root, in reading order
+
+
+@dataclass(slots=True)
+class SectionMark:
+    node: SectionNode
+    tally: Tally
+    on_path: bool
+    trees: list[TreeMark]
+
+    @property
+    def pk(self) -> int:
+        return self.node.id
+
+    @property
+    def title(self) -> str:
+        return self.node.title
+
+    @property
+    def bar(self) -> Bar:
+        return Bar.of(self.tally, self.node.title)
 
 
 @dataclass
 class PhaseMarks:
-    """One learner's figures for a phase page, and what its controls offer.
+    """One learner's marks on a phase page, and what its controls offer."""
 
-    `sections` are the ones on the page (all of the phase's, or the one an htmx
-    response redraws); each carries `tally`, `bar` and `on_path`.
-    """
+    phase: PhaseNode
+    figures: Figures
+    sections: list[SectionMark]
 
-    phase: Phase
-    progress: RoadmapProgress
-
-    status_choices = TopicStatus.choices
+    status_choices = STATUS_CHOICES
     note_max_length = NOTE_MAX_LENGTH
 
     @property
+    def figure(self) -> PhaseFigure:
+        return self.figures.phase(self.phase.id)
+
+    @property
     def tally(self) -> Tally:
-        return self.progress.phases.get(self.phase.pk, Tally())
+        return self.figure.tally
 
     @property
     def bar(self) -> Bar:
-        return Bar.of(self.tally, f"Phase {self.phase.number}")
+        return self.figure.bar
 
     @property
     def needs_path(self) -> bool:
-        """An elective phase where the learner has chosen no section: it counts for nothing yet."""
-        return self.phase.is_elective and not self.tally.leaves
-
-    def is_chosen(self, section) -> bool:
-        return section.pk in self.progress.chosen_sections
+        return self.figure.needs_path
 
 
-def phase_marks(*, user, phase: Phase, sections) -> PhaseMarks:
-    """Mark the trees of `sections` (from `phase.outline()`) with the learner's statuses and notes.
+class _Marker:
+    """Builds TopicMarks from the learner's figures and notes (none for a visitor)."""
 
-    Sets on every leaf `status` and `note` (its text, "" for none); on every
-    branch `tally` (a stats.Tally of its leaves) and `status` (derived: done when
-    every leaf is done or skipped); on every section `tally`, `bar` and `on_path`.
-    Five queries.
-    """
-    statuses = dict(
-        TopicProgress.objects.filter(user=user, topic__section__phase=phase).values_list("topic_id", "status")
-    )
+    def __init__(self, figures: Figures | None, notes: dict[int, str]):
+        self.figures = figures
+        self.notes = notes
+        self.status_url = _url_maker("progress:topic_status")
+        self.note_url = _url_maker("progress:topic_note")
+        self.done_all_url = _url_maker("progress:topic_done_all")
+
+    def mark(self, node: TopicNode) -> TopicMark:
+        if self.figures is None:
+            tally, status = Tally(leaves=node.leaf_count), TopicStatus.NOT_STARTED
+        else:
+            tally = self.figures.branch(node)
+            status = self.figures.status(node.id) if node.is_leaf else tally.status
+        return TopicMark(
+            node=node,
+            id=str(node.id),
+            status=status,
+            tally=tally,
+            note=self.notes.get(node.id, ""),
+            status_url=self.status_url(node.id),
+            note_url=self.note_url(node.id),
+            done_all_url=self.done_all_url(node.id),
+        )
+
+    def tree(self, root: TopicNode) -> TreeMark:
+        topics: list[TopicMark] = []
+
+        def descend(node: TopicNode, depth: int):
+            for index, child in enumerate(node.children):
+                mark = self.mark(child)
+                topics.append(mark)
+                if child.children:
+                    descend(child, depth + 1)
+                if index == len(node.children) - 1 and depth > 0:
+                    # The last child closes its parent's list and the parent's item.
+                    topics[-1].closes += 1
+
+        descend(root, 0)
+        return TreeMark(root=self.mark(root), topics=topics)
+
+    def section(self, node: SectionNode) -> SectionMark:
+        figures = self.figures
+        return SectionMark(
+            node=node,
+            tally=figures.section(node) if figures else Tally(leaves=node.leaf_count),
+            on_path=figures.on_path(node) if figures else True,
+            trees=[self.tree(root) for root in node.trees],
+        )
+
+
+def topic_mark(topic: TopicNode, *, note: str = "") -> TopicMark:
+    """One topic with the learner's note and no figures: what a note's own answers redraw."""
+    return _Marker(None, {topic.id: note}).mark(topic)
+
+
+def public_sections(phase: PhaseNode) -> list[SectionMark]:
+    """A phase's sections and trees as a visitor sees them: no marks (no query)."""
+    marker = _Marker(None, {})
+    return [marker.section(node) for node in phase.sections]
+
+
+def phase_marks(*, user, figures: Figures, phase: PhaseNode) -> PhaseMarks:
+    """The learner's marks on a phase page (one query, for the notes)."""
     notes = dict(
-        TopicNote.objects.filter(user=user, topic__section__phase=phase).values_list("topic_id", "text")
+        TopicNote.objects.filter(user=user, topic__section__phase_id=phase.id).values_list("topic_id", "text")
     )
-    marks = PhaseMarks(phase=phase, progress=learner_progress(user=user, roadmap=phase.roadmap_id))
-    _mark_sections(marks, sections, statuses, notes)
-    return marks
+    marker = _Marker(figures, notes)
+    return PhaseMarks(
+        phase=phase, figures=figures, sections=[marker.section(node) for node in phase.sections]
+    )
 
 
 @dataclass
 class TopicChange:
-    """What an htmx response redraws after a status change on `topic`.
+    """What an htmx answer redraws after a status change on `topic`.
 
-    `topic` is the changed topic as it now stands in its tree; `leaves` and
-    `branches` are the other parts of the page that may have changed with it:
-    the leaves under it, the branches under it and every branch above it.
+    `topic` is the changed topic; `leaves` and `branches` are the other parts
+    of the page that may have changed with it: the leaves under it, the
+    branches under it and every branch above it.
     """
 
     marks: PhaseMarks
-    section: object
-    topic: Topic
-    leaves: list[Topic]
-    branches: list[Topic]
+    section: SectionMark
+    topic: TopicMark
+    leaves: list[TopicMark]
+    branches: list[TopicMark]
 
 
-def topic_change(*, user, topic: Topic) -> TopicChange:
-    """The learner's marks on `topic`'s section, to redraw it after a change (five queries).
-
-    `topic` must come with `section__phase` selected. Notes are not read: the
-    parts redrawn after a status change do not show them.
-    """
-    section = topic.section
-    phase = section.phase
-    topics = list(Topic.objects.filter(section_id=section.pk).order_by("order", "id"))
-    attach_trees([section], topics)
-    statuses = dict(
-        TopicProgress.objects.filter(user=user, topic__section_id=section.pk).values_list(
-            "topic_id", "status"
-        )
-    )
-    marks = PhaseMarks(phase=phase, progress=learner_progress(user=user, roadmap=phase.roadmap_id))
-    _mark_sections(marks, [section], statuses, notes={})
-
-    by_id = {node.pk: node for node in topics}
-    changed = by_id[topic.pk]
-    leaves, branches = [], []
-    stack = list(changed.subtopics)
-    while stack:
-        node = stack.pop()
-        (branches if node.subtopics else leaves).append(node)
-        stack.extend(node.subtopics)
-    parent_id = changed.parent_id
+def topic_change(*, figures: Figures, topic: TopicNode) -> TopicChange:
+    """The parts of a phase page a status change on `topic` touched (no query)."""
+    structure = figures.structure
+    phase = structure.phase_by_id[topic.phase_id]
+    section = structure.section_by_id[topic.section_id]
+    marker = _Marker(figures, notes={})
+    below = [node for child in topic.children for node in walk(child)]
+    above = []
+    parent_id = topic.parent_id
     while parent_id is not None:
-        branches.append(by_id[parent_id])
-        parent_id = by_id[parent_id].parent_id
-    return TopicChange(marks=marks, section=section, topic=changed, leaves=leaves, branches=branches)
+        parent = structure.topic_by_id[parent_id]
+        above.append(parent)
+        parent_id = parent.parent_id
+    section_mark = SectionMark(
+        node=section, tally=figures.section(section), on_path=figures.on_path(section), trees=[]
+    )
+    return TopicChange(
+        marks=PhaseMarks(phase=phase, figures=figures, sections=[section_mark]),
+        section=section_mark,
+        topic=marker.mark(topic),
+        leaves=[marker.mark(node) for node in below if node.is_leaf],
+        branches=[marker.mark(node) for node in below if not node.is_leaf]
+        + [marker.mark(node) for node in above],
+    )
 
 
-def _mark_sections(marks: PhaseMarks, sections, statuses: dict, notes: dict) -> None:
-    for section in sections:
-        section.tally = marks.progress.sections.get(section.pk, Tally())
-        section.bar = Bar.of(section.tally, section.title)
-        section.on_path = not marks.phase.is_elective or marks.is_chosen(section)
-        for root in section.trees:
-            _mark_topic(root, statuses, notes)
+# One learner's trees, read-only, for their mentor
 
 
-def _mark_topic(topic, statuses: dict, notes: dict) -> Tally:
-    if not topic.subtopics:
-        topic.status = statuses.get(topic.pk, TopicStatus.NOT_STARTED)
-        topic.note = notes.get(topic.pk, "")
-        return Tally(
-            leaves=1,
-            done=int(topic.status == TopicStatus.DONE),
-            skipped=int(topic.status == TopicStatus.SKIPPED),
-            in_progress=int(topic.status == TopicStatus.IN_PROGRESS),
+@dataclass(slots=True)
+class TopicLine:
+    node: TopicNode
+    status: str
+
+    @property
+    def title(self) -> str:
+        return self.node.title
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.node.is_leaf
+
+    @property
+    def depth(self) -> int:
+        return self.node.depth + 1
+
+    @property
+    def status_label(self) -> str:
+        return TopicStatus(self.status).label
+
+
+@dataclass(slots=True)
+class SectionLines:
+    node: SectionNode
+    on_path: bool
+    tally: Tally
+    topics: list[TopicLine]
+
+    @property
+    def title(self) -> str:
+        return self.node.title
+
+
+@dataclass(slots=True)
+class PhaseLines:
+    figure: PhaseFigure
+    sections: list[SectionLines]
+
+    @property
+    def phase(self) -> PhaseNode:
+        return self.figure.phase
+
+
+def learner_trees(figures: Figures) -> list[PhaseLines]:
+    """Every phase's topics with the learner's statuses, in reading order (no query)."""
+    return [
+        PhaseLines(
+            figure=figure,
+            sections=[
+                SectionLines(
+                    node=section,
+                    on_path=figures.on_path(section),
+                    tally=figures.section(section),
+                    topics=[
+                        TopicLine(node=node, status=figures.status(node.id) if node.is_leaf else "")
+                        for root in section.trees
+                        for node in walk(root)
+                    ],
+                )
+                for section in figure.phase.sections
+            ],
         )
-    tally = Tally()
-    for child in topic.subtopics:
-        tally.add(_mark_topic(child, statuses, notes))
-    topic.tally = tally
-    if tally.is_complete:
-        topic.status = TopicStatus.DONE
-    elif tally.completed or tally.in_progress:
-        topic.status = TopicStatus.IN_PROGRESS
-    else:
-        topic.status = TopicStatus.NOT_STARTED
-    return tally
+        for figure in figures.phases
+    ]
 
 
 # Projects
 
 
-def project_marks(*, user, levels) -> bool:
-    """Hang the learner's row (or None) on every project of `levels` as `mine`, with
-    their form (one query). `evidence_link` is the evidence URL only when it is
-    http or https, so no other scheme ever reaches an href. Returns True, for
-    templates to test.
-    """
-    rows = {
-        row.project_id: row for row in ProjectProgress.objects.filter(user=user).select_related("reviewed_by")
-    }
-    for _label, projects in levels:
-        for project in projects:
-            attach_project_progress(project, rows.get(project.pk))
-    return True
+@dataclass(slots=True)
+class ProjectMark:
+    """A project idea on the projects page, with the learner's row (or None) and form."""
+
+    node: object  # roadmap.structure.ProjectNode
+    mine: ProjectProgress | None
+    form: ProjectProgressForm
+
+    @property
+    def pk(self) -> int:
+        return self.node.id
+
+    @property
+    def title(self) -> str:
+        return self.node.title
+
+    @property
+    def evidence_link(self) -> str:
+        """The evidence URL only when it is http or https, so no other scheme ever reaches an href."""
+        url = self.mine.evidence_url if self.mine else ""
+        return url if urlsplit(url).scheme in {"http", "https"} else ""
 
 
-def attach_project_progress(project, row: ProjectProgress | None, form=None) -> None:
-    """Set `mine`, `evidence_link` and `form` (the learner's form, filled in unless given) on `project`."""
-    # `project.progress` is the reverse relation to every learner's rows; `mine` is this learner's.
-    project.mine = row
-    url = row.evidence_url if row else ""
-    project.evidence_link = url if urlsplit(url).scheme in {"http", "https"} else ""
+def project_mark(project, row: ProjectProgress | None, form=None) -> ProjectMark:
+    """The learner's view of one project: their row and their form, filled in unless given."""
     if form is None:
         initial = (
-            {"status": row.status, "evidence_url": url, "reflection": row.reflection}
+            {"status": row.status, "evidence_url": row.evidence_url, "reflection": row.reflection}
             if row
             else {"status": ProjectStatus.NOT_STARTED}
         )
-        form = ProjectProgressForm(initial=initial, auto_id=f"project-{project.pk}-%s")
-    project.form = form
+        form = ProjectProgressForm(initial=initial, auto_id=f"project-{project.id}-%s")
+    return ProjectMark(node=project, mine=row, form=form)
+
+
+def project_levels(*, user, structure) -> list[tuple[str, list]]:
+    """[(level label, [ProjectMark])] for a signed-in learner (one query)."""
+    rows = {
+        row.project_id: row for row in ProjectProgress.objects.filter(user=user).select_related("reviewed_by")
+    }
+    return [
+        (label, [project_mark(project, rows.get(project.id)) for project in projects])
+        for label, projects in structure.project_levels()
+    ]

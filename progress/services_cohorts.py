@@ -67,7 +67,7 @@ def project_review(*, reviewer, row: ProjectProgress, comment: str = "") -> Proj
 
 
 def _send_review_email(*, row: ProjectProgress, reviewer) -> None:
-    url = settings.SITE_URL + reverse("roadmap:projects") + f"#project-{row.project_id}"
+    url = settings.SITE_URL + reverse("progress:projects") + f"#project-{row.project_id}"
     lines = [
         f"{reviewer} reviewed your project “{row.project.title}”.",
         "",

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from progress.views import dashboard, export, plan, projects, topics
+from progress.views import dashboard, export, pages, plan, projects, topics
 
 app_name = "progress"
 
 urlpatterns = [
+    # The roadmap's pages, with a signed-in learner's marks on them.
+    path("", pages.overview, name="overview"),
+    path("phases/<slug:slug>/", pages.phase_detail, name="phase"),
+    path("projects/", pages.projects, name="projects"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export.csv", export.progress_csv, name="export_csv"),
     path("plan/", plan.plan, name="plan"),

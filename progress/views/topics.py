@@ -4,34 +4,42 @@ Each endpoint takes a POST from a form on the phase page. A plain form post is
 answered with a redirect back to the topic (`/phases/<slug>/#topic-<pk>`); an
 htmx request with the parts of the page that changed: the topic's row or
 summary, and out-of-band the rows and summaries around it and the section and
-phase bars. A malformed request (an unknown status, a topic with subtopics)
+phase bars ("progress/phase.html#change"). Topics are looked up in the cached
+structure, so a status change costs six queries in all: session, user,
+content version, the upsert, its log entry, and the figures for the answer. A malformed request (an unknown status, a topic with subtopics)
 gets 400 and a message; a note over its limit gets its form back with the error
 (422), and nothing is saved in either case.
 """
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from progress.activity import local_today
+from progress.figures import learner_figures
 from progress.forms_topics import NoteForm, PathForm, TopicStatusForm
-from progress.marks import topic_change
+from progress.marks import topic_change, topic_mark
 from progress.models import NOTE_MAX_LENGTH, TopicStatus
 from progress.services import note_save, path_set_sections, progress_set_status, progress_set_subtree_status
 from progress.views.guards import login_required_from
-from roadmap.models import Phase, Topic
+from roadmap import structure as roadmap_structure
+from roadmap.models import Phase
 
 
 def _get_topic_or_404(pk):
-    """A topic of the roadmap the site shows, with its section and phase."""
-    topics = Topic.objects.filter(section__phase__in=Phase.objects.of_current_roadmap())
-    return get_object_or_404(topics.select_related("section__phase"), pk=pk)
+    """A topic of the roadmap the site shows (a structure node: no query beyond the content version)."""
+    topic = roadmap_structure.current().topic_by_id.get(pk)
+    if topic is None:
+        raise Http404("No topic of the roadmap has this number.")
+    return topic
 
 
 def _anchor(topic) -> str:
-    return f"{topic.section.phase.get_absolute_url()}#topic-{topic.pk}"
+    phase = roadmap_structure.current().phase_by_id[topic.phase_id]
+    return f"{phase.url}#{topic.anchor}"
 
 
 def _topic_page(pk) -> str:
@@ -53,14 +61,21 @@ def topic(request, pk):
 
 
 def _answer_change(request, topic, announcement):
-    """Back to the topic on its page, or (htmx) the parts of the page the change touched."""
+    """Back to the topic on its page, or (htmx) the parts of the page the change touched.
+
+    The answer's figures come from the read model, like the page's (one query)."""
     if not request.htmx:
         return redirect(_anchor(topic))
-    change = topic_change(user=request.user, topic=topic)
-    section = change.section
-    announcement += f" {section.title}: {section.tally.completed} of {section.tally.leaves} completed."
-    context = {"change": change, "mine": change.marks, "section": section, "announcement": announcement}
-    return render(request, "progress/topic_change.html", context)
+    structure = roadmap_structure.current()
+    section = structure.section_by_id[topic.section_id]
+    figures = learner_figures(
+        request.user, structure, today=local_today(request.user), topics=section.leaf_ids
+    )
+    change = topic_change(figures=figures, topic=topic)
+    tally = change.section.tally
+    announcement += f" {section.title}: {tally.completed} of {tally.leaves} completed."
+    context = {"change": change, "mine": change.marks, "announcement": announcement}
+    return render(request, "progress/phase.html#change", context)
 
 
 @require_POST
@@ -95,7 +110,7 @@ def topic_done_all(request, pk):
 @login_required_from(_topic_page)
 def topic_note(request, pk):
     topic = _get_topic_or_404(pk)
-    if topic.children.exists():
+    if not topic.is_leaf:
         return _refuse("Notes belong to topics without subtopics.")
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -104,33 +119,37 @@ def topic_note(request, pk):
         except ValidationError as error:
             form.add_error("text", error.messages)
     if not form.is_valid():
-        context = {"topic": topic, "note_form": form, "open": True, "note_max_length": NOTE_MAX_LENGTH}
-        template = "progress/_topic.html#note" if request.htmx else "progress/topic_note.html"
+        context = _note_context(topic, note="", note_form=form)
+        template = "progress/topic_note_saved.html" if request.htmx else "progress/topic_note.html"
         return render(request, template, context, status=422)
     if not request.htmx:
         messages.success(request, f"Your note on {topic.title} is saved." if note else "Note deleted.")
         return redirect(_anchor(topic))
-    topic.note = note.text if note else ""
     announcement = f"Note on {topic.title} saved." if note else f"Note on {topic.title} deleted."
-    context = {
-        "topic": topic,
-        "open": True,
-        "saved": True,
-        "announcement": announcement,
-        "note_max_length": NOTE_MAX_LENGTH,
-    }
+    context = _note_context(topic, note=note.text if note else "", saved=True, announcement=announcement)
     return render(request, "progress/topic_note_saved.html", context)
 
 
+def _note_context(topic, *, note: str, **extra) -> dict:
+    """What the note partial needs: the topic marked with the note, and the note's limit."""
+    return {
+        "topic": topic_mark(topic, note=note),
+        "phase": roadmap_structure.current().phase_by_id[topic.phase_id],
+        "open": True,
+        "note_max_length": NOTE_MAX_LENGTH,
+        **extra,
+    }
+
+
 def _path_page(slug) -> str:
-    return reverse("roadmap:phase", kwargs={"slug": slug}) + "#path"
+    return reverse("progress:phase", kwargs={"slug": slug}) + "#path"
 
 
 @require_POST
 @login_required_from(_path_page)
 def path(request, slug):
     """Choose the sections of an elective phase that count toward the learner's progress."""
-    phase = get_object_or_404(Phase.objects.of_current_roadmap(), slug=slug)
+    phase = get_object_or_404(Phase.objects.of_current_roadmap(), slug=slug)  # the form needs its sections
     form = PathForm(request.POST, phase=phase)
     if not form.is_valid():
         return _form_error(form)

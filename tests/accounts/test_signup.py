@@ -66,7 +66,7 @@ def test_it_says_when_a_confirmation_link_is_not_valid(client):
 def test_it_lets_unverified_people_use_the_site_with_a_gentle_prompt(client, mailoutbox):
     _signup(client)
 
-    response = client.get(reverse("roadmap:overview"))
+    response = client.get(reverse("progress:overview"))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -76,7 +76,7 @@ def test_it_lets_unverified_people_use_the_site_with_a_gentle_prompt(client, mai
 
 def test_it_resends_the_verification_email_from_the_prompt(client, learner, mailoutbox):
     client.force_login(learner)
-    assert "Email me the link" in client.get(reverse("roadmap:overview")).content.decode()
+    assert "Email me the link" in client.get(reverse("progress:overview")).content.decode()
 
     response = client.post(reverse("account_email"), {"email": learner.email, "action_send": ""})
 
@@ -89,7 +89,7 @@ def test_it_shows_no_prompt_once_the_address_is_confirmed(client, learner):
     EmailAddress.objects.create(user=learner, email=learner.email, verified=True, primary=True)
     client.force_login(learner)
 
-    assert 'class="verify-prompt"' not in client.get(reverse("roadmap:overview")).content.decode()
+    assert 'class="verify-prompt"' not in client.get(reverse("progress:overview")).content.decode()
 
 
 def test_it_asks_to_verify_first_when_verification_is_mandatory(client, settings, mailoutbox):

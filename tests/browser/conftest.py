@@ -280,7 +280,7 @@ def _arguments(name: str, params: frozenset[str], people: dict) -> list[dict]:
     from roadmap.models import Phase, Topic
 
     namespace = name.partition(":")[0] if ":" in name else ""
-    if name == "roadmap:phase":
+    if name == "progress:phase":
         return [{"slug": slug} for slug in Phase.objects.order_by("number").values_list("slug", flat=True)]
     if name == "account_confirm_email" and people.get("learner"):
         from allauth.account.models import EmailAddress, EmailConfirmationHMAC

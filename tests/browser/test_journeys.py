@@ -51,7 +51,7 @@ def _tab_to(page, target, limit=400):
 def test_it_takes_a_newcomer_from_the_roadmap_to_their_dashboard(site, page, mailoutbox):
     phase = _first_phase()
 
-    page.goto(site.url + reverse("roadmap:overview"))
+    page.goto(site.url + reverse("progress:overview"))
     expect(page.get_by_role("heading", level=1)).to_have_text(phase.roadmap.title)
     screenshot(page, "overview")
 

@@ -29,7 +29,7 @@ def _nonce(policy) -> str:
 
 
 def test_it_allows_only_its_own_host_and_no_framing(client):
-    policy = _policy(client.get(reverse("roadmap:overview")))
+    policy = _policy(client.get(reverse("progress:overview")))
 
     assert policy["default-src"] == ["'self'"]
     assert policy["frame-ancestors"] == ["'none'"]
@@ -40,7 +40,7 @@ def test_it_allows_only_its_own_host_and_no_framing(client):
 
 
 def test_it_runs_only_scripts_that_carry_the_nonce(client):
-    response = client.get(reverse("roadmap:overview"))
+    response = client.get(reverse("progress:overview"))
     policy = _policy(response)
 
     assert not {"'unsafe-inline'", "'unsafe-eval'", "*"} & set(policy["script-src"])
@@ -51,8 +51,8 @@ def test_it_runs_only_scripts_that_carry_the_nonce(client):
 
 
 def test_it_gives_every_response_a_new_nonce(client):
-    first = _nonce(_policy(client.get(reverse("roadmap:overview"))))
-    second = _nonce(_policy(client.get(reverse("roadmap:overview"))))
+    first = _nonce(_policy(client.get(reverse("progress:overview"))))
+    second = _nonce(_policy(client.get(reverse("progress:overview"))))
 
     assert first != second
     assert len(first) >= 16
@@ -66,7 +66,7 @@ def test_it_sends_the_policy_on_error_pages_too(client):
 
 
 def test_it_tells_browsers_to_keep_to_https_for_a_year(client):
-    response = client.get(reverse("roadmap:overview"), secure=True)
+    response = client.get(reverse("progress:overview"), secure=True)
 
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
 
@@ -74,14 +74,14 @@ def test_it_tells_browsers_to_keep_to_https_for_a_year(client):
 def test_it_redirects_plain_http_to_https_in_production(settings):
     settings.SECURE_SSL_REDIRECT = True
 
-    response = Client().get(reverse("roadmap:overview"))
+    response = Client().get(reverse("progress:overview"))
 
     assert response.status_code == 301
-    assert response.headers["Location"] == "https://testserver" + reverse("roadmap:overview")
+    assert response.headers["Location"] == "https://testserver" + reverse("progress:overview")
 
 
 def test_it_sends_the_other_security_headers(client):
-    response = client.get(reverse("roadmap:overview"), secure=True)
+    response = client.get(reverse("progress:overview"), secure=True)
 
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
@@ -90,7 +90,7 @@ def test_it_sends_the_other_security_headers(client):
 
 
 def test_it_denies_every_powerful_browser_feature(client):
-    header = client.get(reverse("roadmap:overview")).headers["Permissions-Policy"]
+    header = client.get(reverse("progress:overview")).headers["Permissions-Policy"]
     features = dict(item.strip().split("=", 1) for item in header.split(","))
 
     for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial", "hid", "midi"):
@@ -101,7 +101,7 @@ def test_it_denies_every_powerful_browser_feature(client):
 def test_it_builds_permissions_policy_from_the_setting(client, settings):
     settings.PERMISSIONS_POLICY = {"fullscreen": ("self",), "camera": ()}
 
-    response = client.get(reverse("roadmap:overview"))
+    response = client.get(reverse("progress:overview"))
 
     assert response.headers["Permissions-Policy"] == "fullscreen=(self), camera=()"
 

@@ -151,12 +151,12 @@ def test_a_learner_outside_any_cohort_has_no_cohort_link(client, outsider, roadm
     client.force_login(outsider)
     response = client.get(reverse("cohorts:mine"))
     assert "You are not in a cohort" in response.text
-    assert "My cohort<" not in client.get(reverse("roadmap:overview")).text
+    assert "My cohort<" not in client.get(reverse("progress:overview")).text
 
 
 def test_mentors_get_a_cohorts_link(client, mentor, roadmap):
     client.force_login(mentor)
-    assert f'href="{reverse("cohorts:mentor_home")}"' in client.get(reverse("roadmap:overview")).text
+    assert f'href="{reverse("cohorts:mentor_home")}"' in client.get(reverse("progress:overview")).text
 
 
 def test_leaving_asks_then_hides_the_learner_from_the_mentor(client, cohort, learner, mentor):
