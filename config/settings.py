@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer's probe answers whatever the Host header (config/health.py).
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.security.PermissionsPolicyMiddleware",
@@ -186,7 +188,8 @@ STORAGES = {
 
 # Security. Production values unless DEBUG; each can be overridden.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-# A load balancer probes /healthz over plain http, behind the TLS terminator.
+# A load balancer probes /healthz over plain http, behind the TLS terminator
+# (HealthCheckMiddleware answers it before SecurityMiddleware; this is belt and braces).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 # Behind the proxy every request comes from it: rate limits must count the client it names.
