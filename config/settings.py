@@ -109,14 +109,22 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# One cache shared by every process, so allauth's rate limits hold across gunicorn
-# workers: Redis when REDIS_URL is set, the database otherwise.
+# One cache shared by every process, so allauth's rate limits (counted in the
+# default cache) hold across gunicorn workers and instances: Redis when REDIS_URL
+# is set, the database otherwise. Neither may drop a live counter to make room:
+# the database cache only ever deletes expired rows (config/cache.py), and Redis
+# must keep its default "noeviction" policy (docs/deploy.md).
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
+        "default": {
+            "BACKEND": "config.cache.CountersDatabaseCache",
+            "LOCATION": "django_cache",
+            # Past this many rows, each write first sweeps out the expired ones.
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
     }
 
 AUTH_USER_MODEL = "accounts.User"

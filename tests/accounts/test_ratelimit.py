@@ -1,9 +1,38 @@
 """Repeated attempts are slowed down, with a message that says to wait, in the site's design."""
 
+import ipaddress
+import random
+import uuid
+
 import pytest
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
+
+LOCKED = "Please wait a few minutes"
+
+
+def _lock_out(client, user, **extra):
+    """Five wrong passwords for `user`: the documented limit."""
+    for attempt in range(5):
+        response = client.post(
+            reverse("account_login"), {"login": user.email, "password": f"wrong {attempt}"}, **extra
+        )
+        assert "not correct" in response.text
+
+
+def _other_traffic(client, requests: int) -> None:
+    """Password-reset requests for random addresses from random client addresses:
+    each leaves counters of its own in the cache."""
+    rng = random.Random(10)
+    for _ in range(requests):
+        address = str(ipaddress.IPv4Address(rng.getrandbits(32)))
+        response = client.post(
+            reverse("account_reset_password"),
+            {"email": f"{uuid.uuid4().hex}@example.com"},
+            REMOTE_ADDR=address,
+        )
+        assert response.status_code == 302
 
 
 def test_it_stops_sign_in_after_five_failures_for_one_address(client, learner, password):
@@ -60,3 +89,44 @@ def test_the_cache_is_fresh_for_every_test(client, learner, password):
     response = client.post(reverse("account_login"), {"login": learner.email, "password": password})
 
     assert response.status_code == 302
+
+
+@pytest.fixture(params=["database", "redis"])
+def any_shared_cache(request, settings):
+    """The two caches production can have: the database's table, or Redis (REDIS_URL)."""
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        }
+    return request.param
+
+
+def test_a_locked_account_stays_locked_whatever_other_traffic_fills_the_cache(
+    client, learner, password, any_shared_cache
+):
+    _lock_out(client, learner)
+
+    _other_traffic(client, 400)
+
+    response = client.post(reverse("account_login"), {"login": learner.email, "password": password})
+    assert LOCKED in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_database_cache_still_drops_expired_entries_when_it_grows(learner, settings):
+    from django.core.cache import cache
+
+    limit = settings.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"]
+    for number in range(limit + 1):
+        cache.set(f"short-lived-{number}", number, timeout=-1)  # expired at once
+    cache.set("live", "kept", timeout=60)
+    cache.set("one-more", "kept", timeout=60)  # over the limit: expired rows are deleted
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM django_cache")
+        (rows,) = cursor.fetchone()
+    assert rows == 2
+    assert cache.get("live") == "kept"

@@ -208,7 +208,7 @@ def test_it_shares_a_redis_cache_when_redis_url_is_set():
 def test_it_shares_a_database_cache_without_redis_url():
     settings = _settings(**PRODUCTION)
 
-    assert settings["cache_backend"] == "django.core.cache.backends.db.DatabaseCache"
+    assert settings["cache_backend"] == "config.cache.CountersDatabaseCache"
     assert settings["cache_location"] == "django_cache"
 
 
