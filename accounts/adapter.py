@@ -60,6 +60,13 @@ class AccountAdapter(DefaultAccountAdapter):
             context["signup_url"] = site_url(reverse("account_signup"))
         super().send_mail(template_prefix, email, context)
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # allauth keys the per-account limit by the request's host, so every
+        # spelling of a host Django accepts ("localhost", "LOCALHOST:1",
+        # "localhost.") gave five more guesses. The site has one address.
+        login = credentials.get("email", credentials.get("username", "")).strip().lower()
+        return f"{urlsplit(settings.SITE_URL).netloc.lower()}:{login}"
+
     def get_password_change_redirect_url(self, request) -> str:
         # A password change signs the person out everywhere (ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE),
         # so the next step is to sign in with the new password.

@@ -130,3 +130,30 @@ def test_the_database_cache_still_drops_expired_entries_when_it_grows(learner, s
         (rows,) = cursor.fetchone()
     assert rows == 2
     assert cache.get("live") == "kept"
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8202", "localhost", "LOCALHOST:1", "localhost.", "testserver"])
+def test_the_per_account_limit_holds_whatever_host_the_request_names(client, learner, password, host):
+    _lock_out(client, learner)
+
+    response = client.post(
+        reverse("account_login"), {"login": learner.email, "password": password}, HTTP_HOST=host
+    )
+
+    assert LOCKED in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_per_account_limit_counts_guesses_sent_to_every_host_together(client, learner, password):
+    hosts = ["127.0.0.1:8202", "localhost", "LOCALHOST:1", "localhost.", "testserver"]
+    accepted = 0
+    for attempt in range(35):
+        response = client.post(
+            reverse("account_login"),
+            {"login": learner.email.upper(), "password": f"wrong {attempt}"},
+            HTTP_HOST=hosts[attempt % len(hosts)],
+            REMOTE_ADDR=f"192.0.2.{attempt + 1}",  # a client each, so only the per-account limit applies
+        )
+        accepted += "not correct" in response.text
+
+    assert accepted == 5
