@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_int, env_list, env_str, mailer_from_url
+from config.env import env_bool, env_int, env_list, env_networks, env_str, mailer_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # git-ignored: the development database lives here
@@ -200,8 +200,12 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # (HealthCheckMiddleware answers it before SecurityMiddleware; this is belt and braces).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
-# Behind the proxy every request comes from it: rate limits must count the client it names.
+# Behind the proxy every request comes from it: rate limits must count the client it
+# names in X-Forwarded-For (its last entry, the one the proxy added), but only when the
+# request really came from the proxy (accounts/adapter.py). FORWARDED_ALLOW_IPS is
+# gunicorn's variable for the same addresses, read the same way.
 ALLAUTH_TRUSTED_PROXY_COUNT = 1 if SECURE_PROXY_SSL_HEADER else 0
+TRUSTED_PROXIES = env_networks("FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0

@@ -157,3 +157,51 @@ def test_the_per_account_limit_counts_guesses_sent_to_every_host_together(client
         accepted += "not correct" in response.text
 
     assert accepted == 5
+
+
+def _failed_sign_ins(client, count: int, **extra) -> int:
+    """`count` wrong passwords, each for another address; how many were checked (not refused at once)."""
+    checked = 0
+    for attempt in range(count):
+        response = client.post(
+            reverse("account_login"),
+            {"login": f"nobody-{uuid.uuid4().hex}@example.com", "password": f"wrong {attempt}"},
+            **extra,
+        )
+        checked += "not correct" in response.text
+    return checked
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    """The settings BEHIND_PROXY=true gives, with the proxy on loopback (FORWARDED_ALLOW_IPS' default)."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["127.0.0.1", "::1"]
+
+
+def test_behind_the_proxy_a_client_that_reaches_gunicorn_directly_cannot_pose_as_many(client, behind_proxy):
+    checked = 0
+    for attempt in range(30):
+        checked += _failed_sign_ins(
+            client, 1, REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt + 1}"
+        )
+
+    assert checked == 20  # the per-client limit, 20 a minute, counted for 198.51.100.7
+
+
+def test_behind_the_proxy_it_counts_the_client_the_proxy_names(client, behind_proxy):
+    # What the client sent is kept by some proxies in front of what they add: only the last counts.
+    proxied = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "10.9.9.9, 203.0.113.1"}
+
+    assert _failed_sign_ins(client, 21, **proxied) == 20
+    assert _failed_sign_ins(client, 1, **{**proxied, "HTTP_X_FORWARDED_FOR": "10.9.9.9, 203.0.113.2"}) == 1
+
+
+def test_without_a_proxy_it_ignores_x_forwarded_for(client):
+    checked = sum(
+        _failed_sign_ins(client, 1, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt + 1}")
+        for attempt in range(21)
+    )
+
+    assert checked == 20

@@ -165,6 +165,12 @@ def test_it_trusts_the_proxys_scheme_header_only_behind_a_proxy():
     assert settings["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 
+def test_it_names_a_trusted_proxy_address_it_cannot_read():
+    message = _refusal(**PRODUCTION, FORWARDED_ALLOW_IPS="127.0.0.1,the-proxy")
+
+    assert "FORWARDED_ALLOW_IPS holds 'the-proxy'" in message
+
+
 def test_it_reads_lists_separated_by_commas():
     settings = _settings(
         **{**PRODUCTION, "ALLOWED_HOSTS": " waymark.example.com, www.waymark.example.com ,"},
