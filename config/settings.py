@@ -146,9 +146,17 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Mandatory by default: only then can sign-up answer a taken address exactly as a new
+# one (allauth mails the owner "you already have an account" instead), so nobody
+# learns from the sign-up form who has an account. "optional" and "none" sign a
+# newcomer in at once, which a taken address cannot do, and so reveal it.
+ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 if ACCOUNT_EMAIL_VERIFICATION not in {"none", "optional", "mandatory"}:
     raise ImproperlyConfigured("ACCOUNT_EMAIL_VERIFICATION must be none, optional or mandatory.")
+ACCOUNT_PREVENT_ENUMERATION = True
+# Following the link in the browser that signed up signs the newcomer in (allauth
+# checks the sign-up is still in that session, so a leaked link signs nobody in).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Links in emails come from SITE_URL, never from the request's Host header.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
