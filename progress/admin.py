@@ -13,9 +13,10 @@ they belong to their author.
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 
 from accounts.models import User
+from accounts.roles import GROUP_NAMES, Role
 from progress.models import (
     Activity,
     Cohort,
@@ -85,12 +86,30 @@ class CohortAdminForm(forms.ModelForm):
         fields = ["name", "start_date", "mentors"]
 
 
+class MentorListFilter(admin.SimpleListFilter):
+    """Cohorts left without a mentor (their mentor's role was revoked) are found here."""
+
+    title = "mentor"
+    parameter_name = "mentor"
+
+    def lookups(self, request, model_admin):
+        return [("none", "No mentor"), ("some", "Has a mentor")]
+
+    def queryset(self, request, queryset):
+        without = Cohort.objects.without_mentor().values("pk")
+        if self.value() == "none":
+            return queryset.filter(pk__in=without)
+        if self.value() == "some":
+            return queryset.exclude(pk__in=without)
+        return queryset
+
+
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin):
     form = CohortAdminForm
     inlines = [MembershipInline]
     list_display = ["name", "mentor_names", "learner_count", "start_date", "created_at"]
-    list_filter = ["start_date", "created_at"]
+    list_filter = [MentorListFilter, "start_date", "created_at"]
     search_fields = ["name", "mentors__display_name", "mentors__email"]
     list_select_related = False  # no foreign keys; mentors come from one prefetch
     # The Mentors group is small, so every mentor fits in a two-pane picker.
@@ -103,12 +122,14 @@ class CohortAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(learner_count=Count("memberships", distinct=True))
-            .prefetch_related("mentors")
+            .prefetch_related(
+                Prefetch("mentors", queryset=User.objects.filter(groups__name=GROUP_NAMES[Role.MENTOR]))
+            )
         )
 
     @admin.display(description="mentors")
     def mentor_names(self, cohort):
-        return ", ".join(str(mentor) for mentor in cohort.mentors.all()) or "—"
+        return ", ".join(str(mentor) for mentor in cohort.mentors.all()) or "no mentor"
 
     @admin.display(description="learners", ordering="learner_count")
     def learner_count(self, cohort):
