@@ -1,7 +1,8 @@
 """Progress in the admin.
 
-Cohorts: editors (through the Editors group's permissions) and superusers
-manage every cohort here; mentors manage their own from the site.
+Cohorts and memberships: superusers manage every cohort here; mentors manage
+their own from the site. Editors have no permission on either (migration 0004):
+both show people by email address, and editors edit content only.
 
 A learner's own records (topic and project progress, plan, path choices,
 activity) are shown to superusers only, read-only: they change through the
@@ -31,9 +32,8 @@ from progress.models import (
 class UserByEmailField(forms.ModelChoiceField):
     """A person picked by typing their email address.
 
-    Editors have no permission on users (so no user autocomplete or lookup
-    popup), and a select of every account would not scale; an email they were
-    given works for both."""
+    A select of every account would not scale, and no user autocomplete is
+    wired up; an email address the superuser was given works for both."""
 
     widget = forms.EmailInput
 
