@@ -3,8 +3,11 @@
 Status rows are saved with an upsert on the (user, topic) unique constraint
 (INSERT ... ON CONFLICT DO UPDATE on PostgreSQL and SQLite), never with a
 read-modify-write across requests, so concurrent saves leave exactly one row.
+Writes that log a change first lock the learner's row (`_lock_learner`), so
+the "from" they log is the status the change really replaced.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +26,18 @@ from progress.models import (
 from roadmap.models import ProjectIdea, Section, Topic
 
 
+def _lock_learner(user) -> None:
+    """Make the learner's concurrent progress writes take turns, until the transaction ends.
+
+    Each write reads the previous status to log "from -> to". Locking the
+    progress row itself is not enough: a topic's first change has no row yet,
+    so two requests both read "not started" and both logged it. The learner's
+    own row always exists. Called first in the transaction: the previous
+    status and the time are read only once it is this request's turn.
+    """
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+
+
 def _is_leaf(topic: Topic) -> bool:
     return not Topic.objects.filter(parent=topic).exists()
 
@@ -37,13 +52,11 @@ def progress_set_status(*, user, topic: Topic, status: str) -> str:
         raise ValidationError(f"“{status}” is not a topic status.", code="invalid_status")
     if not _is_leaf(topic):
         raise ValidationError("Only topics without subtopics have a status of their own.", code="not_leaf")
-    now = timezone.now()
     with transaction.atomic():
+        _lock_learner(user)
+        now = timezone.now()
         previous = (
-            TopicProgress.objects.select_for_update()
-            .filter(user=user, topic=topic)
-            .values_list("status", flat=True)
-            .first()
+            TopicProgress.objects.filter(user=user, topic=topic).values_list("status", flat=True).first()
         ) or TopicStatus.NOT_STARTED
         TopicProgress.objects.bulk_create(
             [TopicProgress(user=user, topic=topic, status=status, updated_at=now)],
@@ -82,12 +95,11 @@ def progress_set_subtree_status(*, user, topic: Topic, status: str = TopicStatus
             stack.extend(children[node_id])
         else:
             leaves.append(node_id)
-    now = timezone.now()
     with transaction.atomic():
+        _lock_learner(user)
+        now = timezone.now()
         previous = dict(
-            TopicProgress.objects.select_for_update()
-            .filter(user=user, topic_id__in=leaves)
-            .values_list("topic_id", "status")
+            TopicProgress.objects.filter(user=user, topic_id__in=leaves).values_list("topic_id", "status")
         )
         kept = {status} | ({TopicStatus.SKIPPED} if status == TopicStatus.DONE else set())
         changed = [leaf for leaf in leaves if previous.get(leaf, TopicStatus.NOT_STARTED) not in kept]
@@ -142,14 +154,13 @@ def project_update(
     if len(reflection.strip()) > REFLECTION_MAX_LENGTH:
         message = f"A reflection holds at most {REFLECTION_MAX_LENGTH} characters."
         raise ValidationError({"reflection": ValidationError(message, code="too_long")})
-    now = timezone.now()
     row = ProjectProgress(
         user=user,
         project=project,
         status=status,
         evidence_url=evidence_url.strip(),
         reflection=reflection.strip(),
-        updated_at=now,
+        updated_at=timezone.now(),
     )
     row.full_clean(
         exclude=["user", "project", "reviewed_by", "reviewed_at", "review_comment"],
@@ -157,9 +168,10 @@ def project_update(
         validate_constraints=False,
     )
     with transaction.atomic():
+        _lock_learner(user)
+        now = row.updated_at = timezone.now()
         previous = (
-            ProjectProgress.objects.select_for_update()
-            .filter(user=user, project=project)
+            ProjectProgress.objects.filter(user=user, project=project)
             .values_list("status", flat=True)
             .first()
         ) or ProjectStatus.NOT_STARTED
