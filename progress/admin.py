@@ -18,6 +18,7 @@ from django.db.models import Count, Prefetch
 
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
+from config.validators import validate_single_line_text
 from progress.models import (
     Activity,
     Cohort,
@@ -84,6 +85,10 @@ class CohortAdminForm(forms.ModelForm):
     class Meta:
         model = Cohort
         fields = ["name", "start_date", "mentors"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].validators.append(validate_single_line_text)
 
 
 class MentorListFilter(admin.SimpleListFilter):
