@@ -55,6 +55,22 @@ def env_list(name: str, default: list[str] | None = None, *, required: bool = Fa
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def env_log_level(name: str, default: str) -> str:
+    """A log level in any case ("warning", as gunicorn takes it, or "WARNING")."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if value.upper() not in LOG_LEVELS:
+        raise ImproperlyConfigured(
+            f"The environment variable {name}={value!r} is not a log level "
+            f"(use one of {', '.join(level.lower() for level in LOG_LEVELS)})."
+        )
+    return value.upper()
+
+
 def env_networks(name: str, default: list[str]) -> list[str]:
     """A comma-separated list of addresses or networks (`10.0.0.0/8`), or `*` for any."""
     import ipaddress

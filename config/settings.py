@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_int, env_list, env_networks, env_str, mailer_from_url
+from config.env import env_bool, env_int, env_list, env_log_level, env_networks, env_str, mailer_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # git-ignored: the development database lives here
@@ -265,6 +265,8 @@ PERMISSIONS_POLICY = dict.fromkeys(
     (),
 )
 
+# Any case: gunicorn (gunicorn.conf.py) reads the same variable and takes "warning".
+LOG_LEVEL = env_log_level("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -272,10 +274,8 @@ LOGGING = {
     "handlers": {
         "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "plain"}
     },
-    "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     # Django's default config gives "django" a console handler of its own; route
     # it to stdout once instead of printing every line twice under DEBUG.
-    "loggers": {
-        "django": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False}
-    },
+    "loggers": {"django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False}},
 }

@@ -41,6 +41,7 @@ print(json.dumps({
     "SESSION_COOKIE_SECURE": s.SESSION_COOKIE_SECURE,
     "CSRF_TRUSTED_ORIGINS": s.CSRF_TRUSTED_ORIGINS,
     "SITE_URL": s.SITE_URL,
+    "log_level": s.LOGGING["root"]["level"],
 }))
 """
 
@@ -216,6 +217,21 @@ def test_it_shares_a_database_cache_without_redis_url():
 
     assert settings["cache_backend"] == "config.cache.CountersDatabaseCache"
     assert settings["cache_location"] == "django_cache"
+
+
+@pytest.mark.parametrize("spelling", ["warning", "WARNING", "Warning", " warning "])
+def test_it_reads_the_log_level_in_any_case(spelling):
+    assert _settings(**PRODUCTION, LOG_LEVEL=spelling)["log_level"] == "WARNING"
+
+
+def test_it_logs_at_info_by_default():
+    assert _settings(**PRODUCTION)["log_level"] == "INFO"
+
+
+def test_it_names_the_log_level_it_does_not_know():
+    message = _refusal(**PRODUCTION, LOG_LEVEL="loud")
+
+    assert "LOG_LEVEL='loud' is not a log level" in message
 
 
 def test_it_drops_a_trailing_slash_from_site_url():
