@@ -13,3 +13,6 @@ urlpatterns = [
     path("", include("progress.cohort_urls")),
     path("", include("roadmap.urls")),
 ]
+
+# A database outage answers 503 with Retry-After instead of a 500 (config/errors.py).
+handler500 = "config.errors.server_error"
