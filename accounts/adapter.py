@@ -1,22 +1,44 @@
-"""allauth, adjusted for Waymark: links in emails come from SITE_URL, wording is the site's own.
+"""allauth, adjusted for Waymark: links in emails come from SITE_URL, wording is the site's own,
+and sign-in limits count what an attacker cannot vary.
 
 allauth builds absolute links with `request.build_absolute_uri()`, which trusts
 the Host header of whoever asked for the email. Anyone could then request a
 password reset for someone else with a forged Host and receive a link to their
 own server; so every link we mail is built from `settings.SITE_URL` instead.
+For the same reason the per-account limit is keyed by SITE_URL, and the
+per-client limit reads X-Forwarded-For only from a trusted proxy.
 """
 
+import ipaddress
+from functools import cache
 from types import SimpleNamespace
 from urllib.parse import quote, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 
 def site_url(path: str) -> str:
     """The absolute URL of `path` on the configured site, whatever host the request named."""
     return settings.SITE_URL + path
+
+
+@cache
+def _networks(addresses: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(address, strict=False) for address in addresses if address != "*")
+
+
+def is_trusted_proxy(address: str) -> bool:
+    """Whether `address` is one of the proxies (TRUSTED_PROXIES) allowed to name the client."""
+    if "*" in settings.TRUSTED_PROXIES:
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -59,6 +81,24 @@ class AccountAdapter(DefaultAccountAdapter):
             # The "unknown account" mail links to sign-up, built by allauth from the request.
             context["signup_url"] = site_url(reverse("account_signup"))
         super().send_mail(template_prefix, email, context)
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # allauth keys the per-account limit by the request's host, so every
+        # spelling of a host Django accepts ("localhost", "LOCALHOST:1",
+        # "localhost.") gave five more guesses. The site has one address.
+        login = credentials.get("email", credentials.get("username", "")).strip().lower()
+        return f"{urlsplit(settings.SITE_URL).netloc.lower()}:{login}"
+
+    def get_client_ip(self, request) -> str:
+        # allauth trusts X-Forwarded-For from anyone once a proxy is configured, so a
+        # client reaching gunicorn directly could pose as a new address each time.
+        remote = request.META.get("REMOTE_ADDR", "")
+        if is_trusted_proxy(remote):
+            return super().get_client_ip(request)
+        try:
+            return str(ipaddress.ip_address(remote))
+        except ValueError:
+            raise PermissionDenied("Unable to determine the client's address.") from None
 
     def get_password_change_redirect_url(self, request) -> str:
         # A password change signs the person out everywhere (ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE),

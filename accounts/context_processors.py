@@ -31,9 +31,16 @@ def _in_a_cohort(user) -> bool:
     return user.cohort_memberships.exists() if known is None else known
 
 
+def _user(request):
+    """The signed-in person, or None: error pages (a 400 for an unknown host) are
+    rendered before AuthenticationMiddleware has set `request.user`."""
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
 def _links_for(request) -> list[dict]:
-    user = request.user
-    if not user.is_authenticated:
+    user = _user(request)
+    if user is None:
         return []
     links = []
     for label, url_name, may_see in ROLE_LINKS:
@@ -49,8 +56,8 @@ def _links_for(request) -> list[dict]:
 
 def _unverified_email(request) -> str:
     """The address to remind the person to verify, or "" when there is nothing to ask."""
-    user = request.user
-    if not user.is_authenticated or allauth_settings.EMAIL_VERIFICATION == "none":
+    user = _user(request)
+    if user is None or allauth_settings.EMAIL_VERIFICATION == "none":
         return ""
     match = getattr(request, "resolver_match", None)
     if match is not None and match.url_name in NO_VERIFY_PROMPT_ON:

@@ -5,6 +5,7 @@ from allauth.account import forms as allauth_forms
 from django import forms
 
 from accounts.models import User
+from config.validators import validate_single_line_text
 
 
 @cache
@@ -40,6 +41,10 @@ class ProfileForm(forms.ModelForm):
             "display_name": "Shown to your mentor and cohort instead of your email address. Up to 80 characters.",
         }
         widgets = {"display_name": forms.TextInput(attrs={"autocomplete": "nickname"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].validators.append(validate_single_line_text)
 
 
 class DeleteAccountForm(forms.Form):

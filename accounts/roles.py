@@ -35,13 +35,18 @@ def role_revoke(*, user, role: Role) -> bool:
     """Take the role away. Returns False when they did not have it (and nothing changed).
 
     Revoking the editor role also removes admin access, unless the user is a
-    superuser (whose access does not come from a role).
+    superuser (whose access does not come from a role). Revoking the mentor role
+    also takes them off every cohort they mentored: a cohort lists only people
+    with the role, and one left with none shows as "no mentor" to superusers.
     """
     role = Role(role)
     group = Group.objects.get(name=GROUP_NAMES[role])
     with transaction.atomic():
         changed = user.groups.filter(pk=group.pk).exists()
         user.groups.remove(group)
+        if role == Role.MENTOR and user.mentored_cohorts.exists():
+            user.mentored_cohorts.clear()
+            changed = True
         if role == Role.EDITOR and user.is_staff and not user.is_superuser:
             user.is_staff = False
             user.save(update_fields=["is_staff"])

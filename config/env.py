@@ -55,6 +55,40 @@ def env_list(name: str, default: list[str] | None = None, *, required: bool = Fa
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def env_log_level(name: str, default: str) -> str:
+    """A log level in any case ("warning", as gunicorn takes it, or "WARNING")."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if value.upper() not in LOG_LEVELS:
+        raise ImproperlyConfigured(
+            f"The environment variable {name}={value!r} is not a log level "
+            f"(use one of {', '.join(level.lower() for level in LOG_LEVELS)})."
+        )
+    return value.upper()
+
+
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list of addresses or networks (`10.0.0.0/8`), or `*` for any."""
+    import ipaddress
+
+    values = env_list(name, default)
+    for value in values:
+        if value == "*":
+            continue
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"The environment variable {name} holds {value!r}, which is neither an address, "
+                "a network (10.0.0.0/8) nor *."
+            ) from None
+    return values
+
+
 def mailer_from_url(url: str) -> dict:
     """Turn EMAIL_URL into a Django 6.1 MAILERS entry.
 

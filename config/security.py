@@ -1,13 +1,15 @@
-"""The one response header Django's SecurityMiddleware cannot send: Permissions-Policy.
+"""Site-wide HTTP policy that Django's SecurityMiddleware does not cover:
+Permissions-Policy, private caching of signed-in pages, NUL characters in URLs.
 
 It lives beside settings.py because, like the SECURE_* settings it sits next to
-there, it is site-wide HTTP policy that belongs to no area of the domain.
+there, it is policy that belongs to no area of the domain.
 """
 
 from collections.abc import Mapping, Sequence
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest
+from django.utils.cache import patch_cache_control
 
 
 def permissions_policy_header(policy: Mapping[str, Sequence[str]]) -> str:
@@ -49,3 +51,25 @@ class RejectNulCharactersMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Mark every response to a signed-in person `Cache-Control: private, no-store`.
+
+    Their pages and exports (dashboard, notes, a cohort's CSV) are theirs alone:
+    no shared cache may keep them, and the browser may not write them to disk
+    where the next person at a shared computer finds them. One place rather than
+    a decorator per view, so a new page cannot forget it. Anonymous pages, and
+    static files (answered before this by WhiteNoise), keep their caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # patch_cache_control drops "public" when "private" is set.
+            patch_cache_control(response, private=True, no_store=True)
+        return response

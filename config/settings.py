@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_int, env_list, env_str, mailer_from_url
+from config.env import env_bool, env_int, env_list, env_log_level, env_networks, env_str, mailer_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # git-ignored: the development database lives here
@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer's probe answers whatever the Host header (config/health.py).
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Compresses HTML (a phase page shrinks from about 90 KB to 10 KB), with Django's
     # BREACH mitigation (random padding). WhiteNoise serves static files pre-compressed.
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.security.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -111,14 +114,22 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# One cache shared by every process, so allauth's rate limits hold across gunicorn
-# workers: Redis when REDIS_URL is set, the database otherwise.
+# One cache shared by every process, so allauth's rate limits (counted in the
+# default cache) hold across gunicorn workers and instances: Redis when REDIS_URL
+# is set, the database otherwise. Neither may drop a live counter to make room:
+# the database cache only ever deletes expired rows (config/cache.py), and Redis
+# must keep its default "noeviction" policy (docs/deploy.md).
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
+        "default": {
+            "BACKEND": "config.cache.CountersDatabaseCache",
+            "LOCATION": "django_cache",
+            # Past this many rows, each write first sweeps out the expired ones.
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
     }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -141,9 +152,17 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Mandatory by default: only then can sign-up answer a taken address exactly as a new
+# one (allauth mails the owner "you already have an account" instead), so nobody
+# learns from the sign-up form who has an account. "optional" and "none" sign a
+# newcomer in at once, which a taken address cannot do, and so reveal it.
+ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 if ACCOUNT_EMAIL_VERIFICATION not in {"none", "optional", "mandatory"}:
     raise ImproperlyConfigured("ACCOUNT_EMAIL_VERIFICATION must be none, optional or mandatory.")
+ACCOUNT_PREVENT_ENUMERATION = True
+# Following the link in the browser that signed up signs the newcomer in (allauth
+# checks the sign-up is still in that session, so a leaked link signs nobody in).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Links in emails come from SITE_URL, never from the request's Host header.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
@@ -191,11 +210,16 @@ STORAGES = {
 
 # Security. Production values unless DEBUG; each can be overridden.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-# A load balancer probes /healthz over plain http, behind the TLS terminator.
+# A load balancer probes /healthz over plain http, behind the TLS terminator
+# (HealthCheckMiddleware answers it before SecurityMiddleware; this is belt and braces).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
-# Behind the proxy every request comes from it: rate limits must count the client it names.
+# Behind the proxy every request comes from it: rate limits must count the client it
+# names in X-Forwarded-For (its last entry, the one the proxy added), but only when the
+# request really came from the proxy (accounts/adapter.py). FORWARDED_ALLOW_IPS is
+# gunicorn's variable for the same addresses, read the same way.
 ALLAUTH_TRUSTED_PROXY_COUNT = 1 if SECURE_PROXY_SSL_HEADER else 0
+TRUSTED_PROXIES = env_networks("FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
@@ -246,6 +270,8 @@ PERMISSIONS_POLICY = dict.fromkeys(
     (),
 )
 
+# Any case: gunicorn (gunicorn.conf.py) reads the same variable and takes "warning".
+LOG_LEVEL = env_log_level("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -253,10 +279,8 @@ LOGGING = {
     "handlers": {
         "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "plain"}
     },
-    "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     # Django's default config gives "django" a console handler of its own; route
     # it to stdout once instead of printing every line twice under DEBUG.
-    "loggers": {
-        "django": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False}
-    },
+    "loggers": {"django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False}},
 }

@@ -1,7 +1,8 @@
 """Progress in the admin.
 
-Cohorts: editors (through the Editors group's permissions) and superusers
-manage every cohort here; mentors manage their own from the site.
+Cohorts and memberships: superusers manage every cohort here; mentors manage
+their own from the site. Editors have no permission on either (migration 0004):
+both show people by email address, and editors edit content only.
 
 A learner's own records (topic and project progress, plan, path choices,
 activity) are shown to superusers only, read-only: they change through the
@@ -13,9 +14,11 @@ they belong to their author.
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 
 from accounts.models import User
+from accounts.roles import GROUP_NAMES, Role
+from config.validators import validate_single_line_text
 from progress.models import (
     Activity,
     Cohort,
@@ -30,9 +33,8 @@ from progress.models import (
 class UserByEmailField(forms.ModelChoiceField):
     """A person picked by typing their email address.
 
-    Editors have no permission on users (so no user autocomplete or lookup
-    popup), and a select of every account would not scale; an email they were
-    given works for both."""
+    A select of every account would not scale, and no user autocomplete is
+    wired up; an email address the superuser was given works for both."""
 
     widget = forms.EmailInput
 
@@ -84,13 +86,35 @@ class CohortAdminForm(forms.ModelForm):
         model = Cohort
         fields = ["name", "start_date", "mentors"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].validators.append(validate_single_line_text)
+
+
+class MentorListFilter(admin.SimpleListFilter):
+    """Cohorts left without a mentor (their mentor's role was revoked) are found here."""
+
+    title = "mentor"
+    parameter_name = "mentor"
+
+    def lookups(self, request, model_admin):
+        return [("none", "No mentor"), ("some", "Has a mentor")]
+
+    def queryset(self, request, queryset):
+        without = Cohort.objects.without_mentor().values("pk")
+        if self.value() == "none":
+            return queryset.filter(pk__in=without)
+        if self.value() == "some":
+            return queryset.exclude(pk__in=without)
+        return queryset
+
 
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin):
     form = CohortAdminForm
     inlines = [MembershipInline]
     list_display = ["name", "mentor_names", "learner_count", "start_date", "created_at"]
-    list_filter = ["start_date", "created_at"]
+    list_filter = [MentorListFilter, "start_date", "created_at"]
     search_fields = ["name", "mentors__display_name", "mentors__email"]
     list_select_related = False  # no foreign keys; mentors come from one prefetch
     # The Mentors group is small, so every mentor fits in a two-pane picker.
@@ -103,12 +127,14 @@ class CohortAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(learner_count=Count("memberships", distinct=True))
-            .prefetch_related("mentors")
+            .prefetch_related(
+                Prefetch("mentors", queryset=User.objects.filter(groups__name=GROUP_NAMES[Role.MENTOR]))
+            )
         )
 
     @admin.display(description="mentors")
     def mentor_names(self, cohort):
-        return ", ".join(str(mentor) for mentor in cohort.mentors.all()) or "—"
+        return ", ".join(str(mentor) for mentor in cohort.mentors.all()) or "no mentor"
 
     @admin.display(description="learners", ordering="learner_count")
     def learner_count(self, cohort):

@@ -1,5 +1,6 @@
 from django import forms
 
+from config.validators import validate_multiline_text, validate_single_line_text
 from progress.models import REFLECTION_MAX_LENGTH, Cohort
 
 
@@ -15,12 +16,17 @@ class CohortForm(forms.ModelForm):
             "start_date": "Members who have not set a plan of their own start their plan on this date.",
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].validators.append(validate_single_line_text)
+
 
 class ReviewForm(forms.Form):
     comment = forms.CharField(
         label="Comment for the learner (optional)",
         required=False,
         max_length=REFLECTION_MAX_LENGTH,
+        validators=[validate_multiline_text],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Shown to the learner with the project.",
     )

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.validators import URLValidator
 
+from config.validators import validate_multiline_text
 from progress.models import NOTE_MAX_LENGTH, REFLECTION_MAX_LENGTH, ProjectStatus, TopicStatus
 from roadmap.models import Section
 
@@ -10,7 +11,10 @@ from roadmap.models import Section
 class PlainTextField(forms.CharField):
     """Text from a textarea. Browsers send its line breaks as CRLF but count each
     as one character against `maxlength`; counting them as one here too keeps
-    a note the browser let through from being refused for its line breaks."""
+    a note the browser let through from being refused for its line breaks.
+    Other control characters are refused."""
+
+    default_validators = [validate_multiline_text]
 
     def to_python(self, value):
         return super().to_python(value).replace("\r\n", "\n")

@@ -191,12 +191,20 @@ def new_invite_token() -> str:
 
 class CohortQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Cohorts whose learners `user` may follow: those they mentor; every cohort for a superuser."""
+        """Cohorts whose learners `user` may follow: those they mentor while they hold the
+        mentor role; every cohort for a superuser."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(mentors=user)
+        # The role is asked for on every request, in the same query: someone whose
+        # Mentors group was taken away (revoke_role, or by hand in the admin) sees
+        # nothing, even while a cohort still lists them.
+        return self.filter(mentors=user, mentors__groups__name=GROUP_NAMES[Role.MENTOR])
+
+    def without_mentor(self):
+        """Cohorts no one with the mentor role follows (their mentor's role was revoked)."""
+        return self.exclude(mentors__groups__name=GROUP_NAMES[Role.MENTOR])
 
 
 class Cohort(models.Model):

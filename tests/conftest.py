@@ -99,3 +99,29 @@ def roadmap(db):
 @pytest.fixture
 def seed_path():
     return SEED
+
+
+# Redis for the tests that need one: 127.0.0.1:6379 (.ci/run starts it), one
+# database number per xdist worker, so two workers never share keys, and never
+# a number other work on this machine uses.
+REDIS_DATABASES = {"gw0": 5, "gw1": 6}
+
+
+@pytest.fixture
+def redis_url():
+    """A Redis database of this test's own, emptied before and after; skips when no Redis answers."""
+    import os
+
+    import redis
+
+    number = REDIS_DATABASES.get(os.environ.get("PYTEST_XDIST_WORKER", "gw0"), 5)
+    url = f"redis://127.0.0.1:6379/{number}"
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis answers on 127.0.0.1:6379 (.ci/run starts one)")
+    client.flushdb()
+    yield url
+    client.flushdb()
+    client.close()

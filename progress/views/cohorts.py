@@ -22,6 +22,7 @@ from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.roles import GROUP_NAMES, Role
 from progress.cohorts import (
     FILTERS,
     cohort_summaries,
@@ -56,7 +57,10 @@ def _get_cohort_for_mentor(request, pk, *, write: bool = False) -> Cohort:
     With `write`, a superuser who is not one of its mentors gets 403: they may
     look at every cohort but act only in the admin."""
     user = request.user
-    mentors = Cohort.mentors.through.objects.filter(cohort_id=OuterRef("pk"), user_id=user.pk)
+    # "Own" needs the role too: a superuser whose mentor role was taken away only looks.
+    mentors = Cohort.mentors.through.objects.filter(
+        cohort_id=OuterRef("pk"), user_id=user.pk, user__groups__name=GROUP_NAMES[Role.MENTOR]
+    )
     cohort = get_object_or_404(Cohort.objects.visible_to(user).annotate(is_own=Exists(mentors)), pk=pk)
     if write and not cohort.is_own:
         raise PermissionDenied("Only the cohort's mentors can change it.")

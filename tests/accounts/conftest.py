@@ -20,6 +20,17 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def confirm_address(user) -> None:
+    """Give `user` a confirmed primary address, as sign-up followed by the emailed link does.
+
+    Sign-in needs one: email verification is mandatory by default."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+
+
 def links_in(message) -> list[str]:
     """Every absolute link in an email's plain-text body."""
     return LINK.findall(message.body)

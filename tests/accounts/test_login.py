@@ -5,6 +5,8 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, resolve, reverse
 
+from tests.accounts.conftest import confirm_address
+
 pytestmark = pytest.mark.django_db
 
 
@@ -36,6 +38,8 @@ def test_it_shows_the_sign_in_form_with_remember_me(client):
 
 
 def test_it_signs_in_by_email_whatever_its_case(client, learner, password):
+    confirm_address(learner)
+
     response = _login(client, "Learner@Example.COM", password)
 
     assert response.status_code == 302
@@ -44,12 +48,22 @@ def test_it_signs_in_by_email_whatever_its_case(client, learner, password):
 
 
 def test_it_forgets_the_session_when_the_browser_closes_unless_remembered(client, learner, password):
+    confirm_address(learner)
     _login(client, learner.email, password)
     assert client.session.get_expire_at_browser_close()
 
     client.logout()
     _login(client, learner.email, password, remember="on")
+    assert int(client.session["_auth_user_id"]) == learner.pk
     assert not client.session.get_expire_at_browser_close()
+
+
+def test_it_asks_to_confirm_an_unconfirmed_address_before_signing_in(client, learner, password, mailoutbox):
+    response = _login(client, learner.email, password)
+
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in client.session
+    assert [message.to for message in mailoutbox] == [[learner.email]]
 
 
 def test_it_refuses_a_wrong_password(client, learner):

@@ -90,8 +90,8 @@ def test_it_grants_the_mentor_role_without_admin_access(learner):
     learner = fresh(learner)
     assert learner.is_mentor
     assert not learner.is_staff
-    assert (
-        run("revoke_role", learner.email, "mentor") == "Revoked the mentor role from learner@example.com.\n"
+    assert run("revoke_role", learner.email, "mentor") == (
+        "Revoked the mentor role from learner@example.com. They mentored no cohort.\n"
     )
     assert not fresh(learner).is_mentor
 

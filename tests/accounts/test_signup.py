@@ -2,6 +2,7 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
@@ -31,18 +32,19 @@ def test_it_shows_the_signup_form_in_the_sites_layout(client):
     assert re.search(r'<div class="helptext" id="id_password1_helptext">\s*<ul>', html)
 
 
-def test_it_creates_an_account_signs_in_and_sends_a_verification_email(client, mailoutbox):
+def test_it_creates_an_account_and_asks_to_confirm_the_address_first(client, mailoutbox):
     response = _signup(client)
 
     assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
     user = User.objects.get(email="newcomer@example.com")
-    assert int(client.session["_auth_user_id"]) == user.pk
+    assert "_auth_user_id" not in client.session
     address = EmailAddress.objects.get(user=user)
     assert (address.email, address.verified, address.primary) == ("newcomer@example.com", False, True)
     assert [message.to for message in mailoutbox] == [["newcomer@example.com"]]
 
 
-def test_it_confirms_the_address_from_the_link_in_the_email(client, mailoutbox):
+def test_it_confirms_the_address_from_the_link_and_signs_the_newcomer_in(client, mailoutbox):
     _signup(client)
     (link,) = [link for link in links_in(mailoutbox[0]) if "/confirm-email/" in link]
     path = link.removeprefix("http://testserver")
@@ -54,6 +56,18 @@ def test_it_confirms_the_address_from_the_link_in_the_email(client, mailoutbox):
 
     assert response.status_code == 302
     assert EmailAddress.objects.get(email="newcomer@example.com").verified
+    assert int(client.session["_auth_user_id"]) == User.objects.get(email="newcomer@example.com").pk
+
+
+def test_the_link_followed_in_another_browser_confirms_but_signs_nobody_in(client, mailoutbox):
+    _signup(client)
+    (link,) = [link for link in links_in(mailoutbox[0]) if "/confirm-email/" in link]
+    other = Client()
+
+    other.post(link.removeprefix("http://testserver"))
+
+    assert EmailAddress.objects.get(email="newcomer@example.com").verified
+    assert "_auth_user_id" not in other.session
 
 
 def test_it_says_when_a_confirmation_link_is_not_valid(client):
@@ -63,7 +77,8 @@ def test_it_says_when_a_confirmation_link_is_not_valid(client):
     assert "has expired, has been used already, or is not valid" in response.content.decode()
 
 
-def test_it_lets_unverified_people_use_the_site_with_a_gentle_prompt(client, mailoutbox):
+def test_it_lets_unverified_people_use_the_site_with_a_gentle_prompt(client, settings, mailoutbox):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "optional"
     _signup(client)
 
     response = client.get(reverse("progress:overview"))
@@ -92,14 +107,14 @@ def test_it_shows_no_prompt_once_the_address_is_confirmed(client, learner):
     assert 'class="verify-prompt"' not in client.get(reverse("progress:overview")).content.decode()
 
 
-def test_it_asks_to_verify_first_when_verification_is_mandatory(client, settings, mailoutbox):
-    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+def test_it_signs_a_newcomer_in_at_once_when_verification_is_optional(client, settings, mailoutbox):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "optional"
 
     response = _signup(client)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("account_email_verification_sent")
-    assert "_auth_user_id" not in client.session
+    assert response["Location"] == "/dashboard/"
+    assert int(client.session["_auth_user_id"]) == User.objects.get(email="newcomer@example.com").pk
     assert len(mailoutbox) == 1
 
 
@@ -115,12 +130,18 @@ def test_it_rejects_a_malformed_email(client, email, field):
     assert not User.objects.exists()
 
 
-def test_it_rejects_an_email_already_in_use_whatever_its_case(client, learner):
-    response = _signup(client, email="LEARNER@Example.com")
+def test_it_answers_a_taken_address_exactly_as_a_new_one(client, learner, mailoutbox):
+    new = _signup(client, email="newcomer@example.com")
+    taken = _signup(Client(), email="LEARNER@Example.com")
 
-    assert response.status_code == 200
-    assert "already registered with this email" in response.content.decode()
-    assert User.objects.count() == 1
+    assert (taken.status_code, taken["Location"]) == (new.status_code, new["Location"])
+    assert new["Location"] == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in client.session
+    # The owner is told by email that someone tried; no second account is made.
+    assert User.objects.filter(email__iexact=learner.email).count() == 1
+    assert sorted(message.to[0] for message in mailoutbox) == [learner.email, "newcomer@example.com"]
+    (exists,) = [message for message in mailoutbox if message.to == [learner.email]]
+    assert "an account already uses this address" in exists.body
 
 
 def test_it_rejects_mismatched_passwords(client):

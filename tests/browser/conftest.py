@@ -92,11 +92,16 @@ class Guard:
         self.console_errors: list[str] = []
         self.page_errors: list[str] = []
         self.error_pages: set[str] = set()
+        self.expected_console_errors: list[str] = []
         self.reported = 0  # problems already failed the test
 
     def expect_error_status(self, url: str) -> None:
         """Opening `url` answers 404 (or another error) on purpose: Chromium's console note is no problem."""
         self.error_pages.add(url)
+
+    def expect_console_error(self, text: str) -> None:
+        """A console error containing `text` is what the test provokes on purpose (htmx logs failed requests)."""
+        self.expected_console_errors.append(text)
 
     def route(self, route):
         url = route.request.url
@@ -107,9 +112,10 @@ class Guard:
             route.abort("blockedbyclient")
 
     def console(self, message):
-        expected = message.location.get("url") in self.error_pages and message.text.startswith(
-            "Failed to load resource: the server responded with a status of"
-        )
+        expected = (
+            message.location.get("url") in self.error_pages
+            and message.text.startswith("Failed to load resource: the server responded with a status of")
+        ) or any(text in message.text for text in self.expected_console_errors)
         if message.type == "error" and not expected:
             self.console_errors.append(f"{message.text} (at {message.location.get('url', '?')})")
 

@@ -66,7 +66,9 @@ def test_it_takes_a_newcomer_from_the_roadmap_to_their_dashboard(site, page, mai
     page.locator("input[name=password1]").fill("a long and unusual passphrase 7")
     page.locator("input[name=password2]").fill("a long and unusual passphrase 7")
     page.locator("form:has(input[name=password1]) [type=submit]").click()
-    expect(page.get_by_role("button", name=re.compile("sign out", re.I))).to_be_visible()
+    # Nobody is signed in before confirming the address (so sign-up cannot tell who has an account).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your email address")
+    screenshot(page, "verification-sent")
 
     assert len(mailoutbox) == 1, [message.subject for message in mailoutbox]
     (link,) = set(EMAIL_LINK.findall(mailoutbox[0].body))
@@ -74,6 +76,7 @@ def test_it_takes_a_newcomer_from_the_roadmap_to_their_dashboard(site, page, mai
     page.goto(link)
     screenshot(page, "confirm-email")
     page.get_by_role("main").get_by_role("button", name=re.compile("confirm", re.I)).click()
+    expect(page.get_by_role("button", name=re.compile("sign out", re.I))).to_be_visible()
 
     if url_exists(DASHBOARD):
         expect(page).to_have_url(site.url + reverse(DASHBOARD))
@@ -130,6 +133,69 @@ def test_it_lets_a_learner_mark_topics_and_keep_a_note_with_the_keyboard_alone(s
         "aria-pressed", "true"
     )
     expect(page.locator(f"#topic-{first.pk}-note-text")).to_have_value("Revisit generators.")
+
+
+def _unavailable_response(learner, url) -> dict:
+    """What the server answers `url` while its database is down (tests/config/test_database_outage.py)."""
+    from django.db import OperationalError, connection
+    from django.test import Client
+
+    def database_down(execute, sql, params, many, context):
+        raise OperationalError("the database system is shutting down")
+
+    client = Client(raise_request_exception=False)
+    client.force_login(learner)
+    with connection.execute_wrapper(database_down):
+        response = client.post(url, {"status": "done"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 503
+    return {"status": 503, "headers": dict(response.headers), "body": response.content}
+
+
+def test_it_says_not_saved_in_place_and_keeps_the_old_state_when_a_change_fails(
+    site, page, learner, browser_guard
+):
+    if not url_exists(TOPIC_STATUS, pk=1):
+        pytest.skip("the phase page's status buttons are not built yet")
+    phase = _first_phase()
+    _section, (first, _second) = _first_two_leaves(phase)
+    status_url = site.url + reverse(TOPIC_STATUS, kwargs={"pk": first.pk})
+    unavailable = _unavailable_response(learner, reverse(TOPIC_STATUS, kwargs={"pk": first.pk}))
+    # Chromium and htmx both log the failed requests this test provokes.
+    browser_guard.expect_error_status(status_url)
+    browser_guard.expect_console_error("Response Status Error Code 503")
+    browser_guard.expect_console_error("htmx:sendError")
+    browser_guard.expect_console_error("htmx:afterRequest")
+    browser_guard.expect_console_error("net::ERR_")
+    sign_in(page.context, site, learner)
+    page.goto(site.url + phase.get_absolute_url())
+    row = page.locator(f"#topic-{first.pk}-row")
+    done = page.get_by_role("button", name=f"Mark {first.title} as done")
+    not_started = page.get_by_role("button", name=f"Mark {first.title} as not started")
+    expect(not_started).to_have_attribute("aria-pressed", "true")
+
+    # The database restarts: the server answers 503.
+    page.route(status_url, lambda route: route.fulfill(**unavailable))
+    done.click()
+    alert = row.get_by_role("alert")
+    expect(alert).to_have_text("Not saved, try again.")
+    expect(done).to_have_attribute("aria-pressed", "false")
+    expect(not_started).to_have_attribute("aria-pressed", "true")
+    screenshot(page, "phase-not-saved")
+
+    # No answer at all (the connection dropped): the same, said once.
+    page.unroute(status_url)
+    page.route(status_url, lambda route: route.abort("connectionreset"))
+    done.click()
+    expect(alert).to_have_text("Not saved, try again.")
+    expect(row.get_by_role("alert")).to_have_count(1)
+    expect(done).to_have_attribute("aria-pressed", "false")
+
+    # Back up: the next try saves, and the message goes.
+    page.unroute(status_url)
+    done.click()
+    expect(done).to_have_attribute("aria-pressed", "true")
+    expect(row.get_by_role("alert")).to_have_count(0)
+    assert learner.topic_progress.get(topic=first).status == "done"
 
 
 def test_it_lets_a_learner_mark_topics_without_javascript(site, new_context, learner):

@@ -41,6 +41,7 @@ print(json.dumps({
     "SESSION_COOKIE_SECURE": s.SESSION_COOKIE_SECURE,
     "CSRF_TRUSTED_ORIGINS": s.CSRF_TRUSTED_ORIGINS,
     "SITE_URL": s.SITE_URL,
+    "log_level": s.LOGGING["root"]["level"],
 }))
 """
 
@@ -165,6 +166,12 @@ def test_it_trusts_the_proxys_scheme_header_only_behind_a_proxy():
     assert settings["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 
+def test_it_names_a_trusted_proxy_address_it_cannot_read():
+    message = _refusal(**PRODUCTION, FORWARDED_ALLOW_IPS="127.0.0.1,the-proxy")
+
+    assert "FORWARDED_ALLOW_IPS holds 'the-proxy'" in message
+
+
 def test_it_reads_lists_separated_by_commas():
     settings = _settings(
         **{**PRODUCTION, "ALLOWED_HOSTS": " waymark.example.com, www.waymark.example.com ,"},
@@ -208,8 +215,23 @@ def test_it_shares_a_redis_cache_when_redis_url_is_set():
 def test_it_shares_a_database_cache_without_redis_url():
     settings = _settings(**PRODUCTION)
 
-    assert settings["cache_backend"] == "django.core.cache.backends.db.DatabaseCache"
+    assert settings["cache_backend"] == "config.cache.CountersDatabaseCache"
     assert settings["cache_location"] == "django_cache"
+
+
+@pytest.mark.parametrize("spelling", ["warning", "WARNING", "Warning", " warning "])
+def test_it_reads_the_log_level_in_any_case(spelling):
+    assert _settings(**PRODUCTION, LOG_LEVEL=spelling)["log_level"] == "WARNING"
+
+
+def test_it_logs_at_info_by_default():
+    assert _settings(**PRODUCTION)["log_level"] == "INFO"
+
+
+def test_it_names_the_log_level_it_does_not_know():
+    message = _refusal(**PRODUCTION, LOG_LEVEL="loud")
+
+    assert "LOG_LEVEL='loud' is not a log level" in message
 
 
 def test_it_drops_a_trailing_slash_from_site_url():

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from progress.models import Cohort, Membership
+from tests.accounts.conftest import confirm_address, links_in
 
 pytestmark = pytest.mark.django_db
 
@@ -72,11 +73,16 @@ def test_a_visitor_posting_is_sent_to_sign_in_and_nothing_changes(client, cohort
     assert Membership.objects.count() == 1
 
 
-def test_it_signs_up_in_the_middle_and_comes_back_to_confirm(client, cohort, password, django_user_model):
+def test_it_signs_up_in_the_middle_and_comes_back_to_confirm(
+    client, cohort, password, django_user_model, mailoutbox
+):
     signup = f"{reverse('account_signup')}?next={_join_url(cohort)}"
     response = client.post(
         signup, {"email": "newcomer@example.com", "password1": password, "password2": password}
     )
+    assert response.url == reverse("account_email_verification_sent")
+    (link,) = [link for link in links_in(mailoutbox[0]) if "/confirm-email/" in link]
+    response = client.post(link.removeprefix("http://testserver"))  # the emailed link, same browser
     assert response.status_code == 302
     assert response.url == _join_url(cohort)
     newcomer = django_user_model.objects.get(email="newcomer@example.com")
@@ -87,6 +93,7 @@ def test_it_signs_up_in_the_middle_and_comes_back_to_confirm(client, cohort, pas
 
 
 def test_it_signs_in_in_the_middle_and_comes_back_to_confirm(client, cohort, outsider, password):
+    confirm_address(outsider)
     login = f"{reverse('account_login')}?next={_join_url(cohort)}"
     response = client.post(login, {"login": outsider.email, "password": password})
     assert response.status_code == 302

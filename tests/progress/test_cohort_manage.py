@@ -79,11 +79,76 @@ def test_co_mentors_both_see_the_cohort(client, cohort, django_user_model):
     assert "Spring cohort" in client.get(reverse("cohorts:mentor_home")).text
 
 
-# The admin: editors and superusers manage every cohort.
+# The admin: superusers manage every cohort; editors edit content only and never reach people.
 
 
-def test_an_editor_manages_cohorts_in_the_admin(client, editor, cohort, learner, outsider, mentor):
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/progress/cohort/",
+        "/admin/progress/cohort/{cohort}/change/",
+        "/admin/progress/cohort/add/",
+        "/admin/progress/membership/",
+        "/admin/progress/membership/?q=learner",
+        "/admin/progress/membership/{membership}/change/",
+        "/admin/progress/membership/add/",
+    ],
+)
+def test_editors_reach_no_cohort_or_membership_in_the_admin(client, editor, cohort, url):
     client.force_login(editor)
+
+    response = client.get(url.format(cohort=cohort.pk, membership=cohort.memberships.get().pk))
+
+    assert response.status_code == 403
+    assert "learner@example.com" not in response.text
+
+
+@pytest.mark.parametrize(("person", "allowed"), [("editor", False), ("superuser", True)])
+def test_only_superusers_put_people_in_a_cohort_or_make_them_its_mentor(
+    client, request, cohort, outsider, django_user_model, person, allowed
+):
+    other = make_mentor(django_user_model)
+    client.force_login(request.getfixturevalue(person))
+    management = {
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+
+    client.post(
+        "/admin/progress/membership/add/",
+        {"cohort": cohort.pk, "user": outsider.email, "joined_at_0": "2026-02-01", "joined_at_1": "09:00:00"},
+    )
+    client.post(
+        f"/admin/progress/cohort/{cohort.pk}/change/",
+        {"name": cohort.name, "start_date": "", "mentors": [other.pk], **management},
+    )
+
+    assert cohort.memberships.filter(user=outsider).exists() is allowed
+    assert cohort.mentors.filter(pk=other.pk).exists() is allowed
+
+
+def test_the_admin_index_shows_editors_only_content(client, editor):
+    client.force_login(editor)
+
+    index = client.get("/admin/")
+
+    assert "Roadmap" in index.text
+    assert "Cohorts" not in index.text
+    assert "Memberships" not in index.text
+
+
+def test_the_editors_group_holds_no_permission_on_people():
+    from django.contrib.auth.models import Group
+
+    editors = Group.objects.get(name="Editors")
+
+    assert list(editors.permissions.exclude(content_type__app_label="roadmap")) == []
+
+
+def test_a_superuser_manages_cohorts_in_the_admin(client, superuser, cohort, learner, outsider, mentor):
+    client.force_login(superuser)
     changelist = client.get(reverse("admin:progress_cohort_changelist"))
     assert changelist.status_code == 200
     assert "Spring cohort" in changelist.text
@@ -93,7 +158,7 @@ def test_an_editor_manages_cohorts_in_the_admin(client, editor, cohort, learner,
     assert 'value="learner@example.com"' in page.text  # members are shown by email, not by id
     membership = cohort.memberships.get()
     data = {
-        "name": "Renamed by an editor",
+        "name": "Renamed by a superuser",
         "start_date": "",
         "mentors": [mentor.pk],
         "memberships-TOTAL_FORMS": "2",
@@ -113,12 +178,12 @@ def test_an_editor_manages_cohorts_in_the_admin(client, editor, cohort, learner,
     response = client.post(url, data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
     cohort.refresh_from_db()
-    assert cohort.name == "Renamed by an editor"
+    assert cohort.name == "Renamed by a superuser"
     assert set(cohort.learners.all()) == {learner, outsider}
 
 
-def test_the_admin_refuses_an_unknown_email_and_a_cohort_without_mentors(client, editor, cohort):
-    client.force_login(editor)
+def test_the_admin_refuses_an_unknown_email_and_a_cohort_without_mentors(client, superuser, cohort):
+    client.force_login(superuser)
     url = reverse("admin:progress_cohort_change", args=[cohort.pk])
     data = {
         "name": "X",
@@ -139,8 +204,8 @@ def test_the_admin_refuses_an_unknown_email_and_a_cohort_without_mentors(client,
     assert cohort.name == "Spring cohort"
 
 
-def test_only_mentors_can_be_chosen_as_mentors(client, editor, cohort, learner):
-    client.force_login(editor)
+def test_only_mentors_can_be_chosen_as_mentors(client, superuser, cohort, learner):
+    client.force_login(superuser)
     page = client.get(reverse("admin:progress_cohort_change", args=[cohort.pk]))
     assert "Mina Mentor" in page.text
     mentors_field = page.context["adminform"].form.fields["mentors"]

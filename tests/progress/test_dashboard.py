@@ -8,6 +8,7 @@ from django.utils import timezone
 from progress.models import Activity, LearningPlan, Pace, PathChoice, TopicProgress, TopicStatus
 from progress.services import progress_set_status, project_update
 from roadmap.models import Phase, ProjectIdea, Topic
+from tests.accounts.conftest import confirm_address
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +58,7 @@ def test_it_rejects_post(client, learner):
 
 
 def test_it_is_where_sign_in_leads(client, learner, password, roadmap):
+    confirm_address(learner)
     response = client.post(reverse("account_login"), {"login": learner.email, "password": password})
     assert response.status_code == 302
     assert response["Location"] == URL

@@ -1,0 +1,40 @@
+"""What a request answers when the code under it raised: a database outage is not a bug.
+
+During a PostgreSQL restart or failover every query fails with a connection
+error, and Django would answer 500, "Something went wrong on our side". The
+right answer is 503 with Retry-After: the visitor (and htmx, and any proxy)
+learns that nothing was saved and that trying again shortly will work. Only
+errors of reaching the database count: an IntegrityError or a DataError is a
+bug in the request's handling and stays a 500.
+
+Django calls the 500 handler from inside the `except` that caught the error,
+wherever it was raised (a view, a middleware reading the session), so the
+error in hand is the one to judge. The page renders without the database:
+no context processors, no request.
+"""
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponseServerError
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.defaults import server_error as django_server_error
+
+# Seconds: long enough for a restart or a failover, short enough to keep people.
+RETRY_AFTER = 15
+
+
+def is_database_unavailable(error: BaseException | None) -> bool:
+    """A connection that failed or was lost, not a query the database refused."""
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+@requires_csrf_token
+def server_error(request):
+    """handler500: 503 with Retry-After for a database outage, Django's own 500 otherwise."""
+    if not is_database_unavailable(sys.exception()):
+        return django_server_error(request)
+    response = HttpResponseServerError(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
