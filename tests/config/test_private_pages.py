@@ -18,7 +18,7 @@ def _directives(response) -> set[str]:
 def _pages(cohort, learner):
     phase = Phase.objects.order_by("number").first()
     return [
-        ("get", reverse("roadmap:overview"), {}),
+        ("get", reverse("progress:overview"), {}),
         ("get", phase.get_absolute_url(), {}),
         ("get", reverse("progress:dashboard"), {}),
         ("get", reverse("progress:export_csv"), {}),
@@ -75,7 +75,7 @@ def test_an_error_page_for_a_signed_in_person_is_private_too(client, learner):
 
 
 def test_public_pages_for_anonymous_visitors_keep_their_caching(client, roadmap):
-    response = client.get(reverse("roadmap:overview"))
+    response = client.get(reverse("progress:overview"))
 
     assert "no-store" not in _directives(response)
     assert "private" not in _directives(response)
