@@ -97,26 +97,36 @@ def _label(kind, status: str) -> str:
     return statuses(status).label if status in statuses.values else status
 
 
-def recent_changes(user, *, now: datetime | None = None, limit: int = RECENT_CHANGES) -> list[RecentChange]:
-    """The learner's latest status changes, newest first (one query)."""
+def recent_changes(
+    user, structure, *, now: datetime | None = None, limit: int = RECENT_CHANGES
+) -> list[RecentChange]:
+    """The learner's latest status changes, newest first (one query). Titles and addresses come
+    from the roadmap's structure (`roadmap.structure`); a topic or project it no longer holds
+    (another roadmap's) keeps its change, without a link."""
     now = now or timezone.now()
-    rows = Activity.objects.filter(user=user).select_related("topic__section__phase", "project")[:limit]
+    rows = Activity.objects.filter(user=user).values_list(
+        "kind", "topic_id", "project_id", "from_status", "to_status", "created_at"
+    )[:limit]
     projects_url = reverse("progress:projects")
     changes = []
-    for row in rows:
-        if row.kind == Activity.Kind.PROJECT:
-            title, url = row.project.title, f"{projects_url}#project-{row.project_id}"
+    for kind, topic_id, project_id, from_status, to_status, created_at in rows:
+        if kind == Activity.Kind.PROJECT:
+            project = structure.project_by_id.get(project_id)
+            title = project.title if project else "A project idea"
+            url = f"{projects_url}#project-{project_id}" if project else ""
         else:
-            title, url = row.topic.title, f"{row.topic.section.phase.get_absolute_url()}#topic-{row.topic_id}"
+            topic = structure.topic_by_id.get(topic_id)
+            title = topic.title if topic else "A topic"
+            url = f"{structure.phase_by_id[topic.phase_id].url}#{topic.anchor}" if topic else ""
         changes.append(
             RecentChange(
-                when=row.created_at,
+                when=created_at,
                 title=title,
                 url=url,
-                from_label=_label(row.kind, row.from_status),
-                to_label=_label(row.kind, row.to_status),
-                is_project=row.kind == Activity.Kind.PROJECT,
-                just_now=now - row.created_at < timedelta(minutes=1),
+                from_label=_label(kind, from_status),
+                to_label=_label(kind, to_status),
+                is_project=kind == Activity.Kind.PROJECT,
+                just_now=now - created_at < timedelta(minutes=1),
             )
         )
     return changes

@@ -1,5 +1,5 @@
-"""The learner's controls on a topic, drawn in Python: a leaf's four status buttons, a branch's
-summary with "mark all done", a leaf's private note.
+"""The topic trees of a phase page and a learner's controls on them, drawn in Python: a leaf's
+four status buttons, a branch's summary with "mark all done", a leaf's private note.
 
 A phase page has dozens of leaves, each with a form of four buttons and a note
 form; drawn by the template engine, they cost two thirds of the page's time
@@ -108,3 +108,47 @@ def note(
         f'<span class="help" id="topic-{i}-note-help">Only you can see your notes. Empty it to delete it.</span>'
         f"</div></form></details>"
     )
+
+
+def tree(tree, *, csrf: str, note_max_length: int, mine: bool) -> SafeString:
+    """A topic tree as a card: the root's title (with its controls for a learner), then its
+    subtopics at any depth, each branch's list labelled by its title. `tree` is a
+    progress.marks.TreeMark; `mine` draws a learner's controls, otherwise titles only."""
+    root = tree.root
+    anchor, title = root.node.anchor, escape(root.title)
+    parts = [f'<div class="tree card{" tree--mine" if mine else ""}">']
+    if mine:
+        parts.append(f'<div class="tree__header"><h3 class="tree__title" id="{anchor}">{title}</h3>')
+        parts.append(head(root, csrf=csrf) if not root.is_leaf else "")
+        parts.append("</div>")
+        if root.is_leaf:  # a tree of one topic: the root is the leaf the learner marks
+            parts += [row(root, csrf=csrf), note(root, csrf=csrf, max_length=note_max_length)]
+    else:
+        parts.append(f'<h3 class="tree__title" id="{anchor}">{title}</h3>')
+    if root.node.children:
+        parts.append(f'<ul class="topic-list topic-list--root" aria-labelledby="{anchor}">')
+        for child in root.node.children:
+            _item(parts, tree.marks, child, csrf=csrf, note_max_length=note_max_length, mine=mine)
+        parts.append("</ul>")
+    parts.append("</div>")
+    return _safe("".join(parts))
+
+
+def _item(parts: list, marks, node, *, csrf: str, note_max_length: int, mine: bool) -> None:
+    mark = marks[node.id]
+    anchor, title = node.anchor, escape(node.title)
+    heading = f'<span class="topic__title" id="{anchor}-title">{title}</span>'
+    if node.is_leaf:
+        if mine:
+            controls = row(mark, csrf=csrf) + note(mark, csrf=csrf, max_length=note_max_length)
+            parts.append(f'<li class="topic topic--leaf" id="{anchor}">{controls}</li>')
+        else:
+            parts.append(f'<li class="topic" id="{anchor}">{heading}</li>')
+        return
+    if mine:
+        heading = f'<div class="topic__branch">{heading}{head(mark, csrf=csrf)}</div>'
+    parts.append(f'<li class="topic topic--branch" id="{anchor}">{heading}')
+    parts.append(f'<ul class="topic-list" aria-labelledby="{anchor}-title">')
+    for child in node.children:
+        _item(parts, marks, child, csrf=csrf, note_max_length=note_max_length, mine=mine)
+    parts.append("</ul></li>")

@@ -98,5 +98,5 @@ def dashboard_for(user, *, now: datetime | None = None, cohort_start: date | Non
     return Dashboard(
         figures=figures,
         activity=activity_summary(user, now=now),
-        recent=recent_changes(user, now=now),
+        recent=recent_changes(user, structure, now=now),
     )

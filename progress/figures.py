@@ -235,10 +235,8 @@ def _figures(
 ) -> Figures:
     """A learner's figures from their counts (per phase, on their path) and the structure."""
     phases, overall = [], Tally()
-    for phase in structure.phases:
-        leaves = sum(section.leaf_count for section in phase.sections if on_path(section, chosen))
+    for phase, leaves, needs_path in _path_sizes(structure, chosen):
         tally = phase_counts.get(phase.id, Tally()).with_leaves(leaves)
-        needs_path = phase.is_elective and not any(section.id in chosen for section in phase.sections)
         phases.append(PhaseFigure(phase=phase, tally=tally, needs_path=needs_path))
         overall = overall + tally
     report = None
@@ -255,6 +253,28 @@ def _figures(
         topics=topics or {},
         projects=projects,
     )
+
+
+_PATH_SIZES: dict = {}
+
+
+def _path_sizes(structure: Structure, chosen: frozenset[int]) -> list[tuple[PhaseNode, int, bool]]:
+    """(phase, leaves on the path, needs a path) for each phase, for a set of chosen sections.
+    Remembered per content version and choice: a cohort's learners mostly share both."""
+    key = (structure.version, chosen)
+    sizes = _PATH_SIZES.get(key)
+    if sizes is None:
+        if len(_PATH_SIZES) > 256:
+            _PATH_SIZES.clear()
+        sizes = _PATH_SIZES[key] = [
+            (
+                phase,
+                sum(section.leaf_count for section in phase.sections if on_path(section, chosen)),
+                phase.is_elective and not any(section.id in chosen for section in phase.sections),
+            )
+            for phase in structure.phases
+        ]
+    return sizes
 
 
 def _plan_report(phases, plan_input: PlanInput, today: date, schedules: dict | None) -> plans.PlanReport:

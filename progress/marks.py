@@ -7,16 +7,14 @@ topics, in reading order, with the learner's status, note and (for a branch)
 its leaves added up. They come from the read model (`progress.figures`), so
 every bar and count on the page is the one the dashboard shows.
 
-The topic trees are handed to the template flattened, in reading order, each
-topic carrying the closing tags that follow it: one loop draws a tree of any
-depth, where an include per topic cost most of the page's time.
+The trees are drawn by `progress.controls.tree`, in Python: drawn by the
+template engine, with an include per topic, they cost most of the page's time.
 """
 
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 
 from progress.figures import Figures, PhaseFigure, Tally
 from progress.forms_topics import ProjectProgressForm
@@ -46,12 +44,6 @@ class TopicMark:
     status_url: str
     note_url: str
     done_all_url: str
-    closes: int = 0  # how many lists (and their items) end after this topic, the last of them
-
-    @property
-    def closing(self) -> SafeString:
-        """The tags ending the lists this topic is the last of: fixed markup, nothing typed by anyone."""
-        return mark_safe("</ul></li>" * self.closes)  # noqa: S308
 
     @property
     def title(self) -> str:
@@ -72,8 +64,10 @@ class TopicMark:
 
 @dataclass(slots=True)
 class TreeMark:
+    """A topic tree on the page: its root's mark, and every topic's mark by id."""
+
     root: TopicMark
-    topics: list[TopicMark]  # below the root, in reading order
+    marks: dict[int, TopicMark]
 
 
 @dataclass(slots=True)
@@ -152,20 +146,8 @@ class _Marker:
         )
 
     def tree(self, root: TopicNode) -> TreeMark:
-        topics: list[TopicMark] = []
-
-        def descend(node: TopicNode, depth: int):
-            for index, child in enumerate(node.children):
-                mark = self.mark(child)
-                topics.append(mark)
-                if child.children:
-                    descend(child, depth + 1)
-                if index == len(node.children) - 1 and depth > 0:
-                    # The last child closes its parent's list and the parent's item.
-                    topics[-1].closes += 1
-
-        descend(root, 0)
-        return TreeMark(root=self.mark(root), topics=topics)
+        marks = {node.id: self.mark(node) for node in walk(root)}
+        return TreeMark(root=marks[root.id], marks=marks)
 
     def section(self, node: SectionNode) -> SectionMark:
         figures = self.figures

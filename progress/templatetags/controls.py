@@ -1,4 +1,5 @@
-"""{% topic_row %}, {% topic_head %} and {% topic_note %}: the learner's controls (progress.controls)."""
+"""{% topic_tree %}, {% topic_row %}, {% topic_head %} and {% topic_note %}: a phase page's trees
+and the learner's controls on them (progress.controls)."""
 
 from django import template
 
@@ -13,6 +14,13 @@ def _csrf(context) -> str:
     if "csrf_input" not in cache:
         cache["csrf_input"] = controls.csrf_input(context["request"])
     return cache["csrf_input"]
+
+
+@register.simple_tag(takes_context=True)
+def topic_tree(context, tree, note_max_length, mine=False):
+    return controls.tree(
+        tree, csrf=_csrf(context) if mine else "", note_max_length=note_max_length, mine=mine
+    )
 
 
 @register.simple_tag(takes_context=True)
