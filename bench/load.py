@@ -1,0 +1,214 @@
+"""gunicorn as production runs it, on a loopback port, and wrk to load it.
+
+Needs no Django: run.py builds the data and the sessions, this module serves
+and measures them.
+"""
+
+import http.client
+import math
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+START_TIMEOUT = 60
+STOP_TIMEOUT = 30
+
+# The load of every page and of the bare view: the same connections, so the ratios compare
+# like with like. Four connections keep both workers busy with one request queued behind
+# each, as a few people clicking at once would; two wrk threads leave the cores to gunicorn.
+THREADS = 2
+CONNECTIONS = 4
+WORKERS = 2
+# A slow page is loaded longer than asked, up to MAX_SECONDS, until about MIN_REQUESTS
+# complete: the requests wrk cuts off at the end are work the count does not see.
+MIN_REQUESTS = 50
+MAX_SECONDS = 60
+
+# What a browser sends: once the pages are compressed, the load pays for compressing them.
+BROWSER_HEADERS = {"Accept-Encoding": "gzip"}
+
+
+@dataclass
+class Response:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+
+@dataclass
+class Load:
+    """What wrk measured over one run."""
+
+    requests_per_second: float
+    requests: int
+    seconds: int
+    errors: int  # responses of 400 and above, and socket errors (timeouts included)
+
+
+def require_wrk() -> str:
+    path = shutil.which("wrk")
+    if path is None:
+        sys.exit(
+            "error: the benchmark needs wrk, the HTTP load generator: apt-get install wrk "
+            "(`make bench` installs it when it runs as root)"
+        )
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(port: int, path: str, *, method: str = "GET", headers=None, body: str | None = None) -> Response:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return Response(response.status, response.headers, response.read())
+    finally:
+        connection.close()
+
+
+class Server:
+    """`gunicorn -c gunicorn.conf.py config.wsgi:application`, the Dockerfile's command,
+    with WORKERS workers on a free port of 127.0.0.1, started and stopped as a context.
+
+    `env` is the whole environment of the server: production settings, nothing inherited.
+    The access and error logs go to `log_path`, kept for a look after the run.
+    """
+
+    def __init__(self, env: dict[str, str], log_path: Path):
+        self.env = env
+        self.log_path = log_path
+        self.port = None
+        self.process = None
+
+    def __enter__(self):
+        if not GUNICORN.exists():
+            sys.exit(f"error: gunicorn is not installed beside {sys.executable} (make env)")
+        self.port = _free_port()
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            # The configuration binds every interface; the command line overrides it,
+            # so the benchmark's server is reachable from this machine only.
+            [
+                GUNICORN,
+                "-c",
+                "gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "config.wsgi:application",
+            ],
+            cwd=ROOT,
+            env={**self.env, "PORT": str(self.port), "WEB_CONCURRENCY": str(WORKERS)},
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            # Its own process group: Ctrl-C reaches the benchmark, which then stops it in order.
+            start_new_session=True,
+        )
+        try:
+            self._wait_until_healthy()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _wait_until_healthy(self):
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"error: gunicorn exited with {self.process.returncode}:\n{self._log_tail()}")
+            try:
+                if fetch(self.port, "/healthz").status == 200:
+                    return
+            except OSError:
+                pass  # not listening yet
+            time.sleep(0.2)
+        sys.exit(f"error: gunicorn did not answer /healthz within {START_TIMEOUT} s:\n{self._log_tail()}")
+
+    def _log_tail(self) -> str:
+        self._log.flush()
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-30:])
+
+    def __exit__(self, *exc_info):
+        """SIGTERM, gunicorn's graceful stop; SIGKILL if it has not stopped in time."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+def measure(url: str, *, seconds: int, warmup: int, request_seconds: float, **wrk_options) -> Load:
+    """wrk for `warmup` seconds, thrown away, then for `seconds` (or longer, see MIN_REQUESTS).
+
+    `request_seconds`: one request's time on the idle server. wrk stops with CONNECTIONS
+    requests still queued or running in gunicorn, which serves them all the same; each run
+    is followed by the time those take, so that one page's leftovers do not slow the next.
+    """
+    rate = WORKERS / request_seconds
+    if warmup:
+        warm = wrk(url, seconds=warmup, **wrk_options)
+        _let_abandoned_requests_finish(warm, request_seconds)
+        rate = warm.requests_per_second or rate
+    result = wrk(url, seconds=max(seconds, min(MAX_SECONDS, math.ceil(MIN_REQUESTS / rate))), **wrk_options)
+    _let_abandoned_requests_finish(result, request_seconds)
+    return result
+
+
+def _let_abandoned_requests_finish(run: Load, request_seconds: float) -> None:
+    # CONNECTIONS requests at the measured rate, or as long as one request alone takes each:
+    # more than enough, and still a few milliseconds for a fast page.
+    rate = run.requests_per_second
+    time.sleep(CONNECTIONS * max(request_seconds, 1 / rate if rate else 0))
+
+
+def wrk(
+    url: str, *, seconds: int, headers: dict[str, str], script: Path | None = None, script_args=()
+) -> Load:
+    """Load `url` for `seconds` with CONNECTIONS connections; script: a wrk Lua script."""
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "30s"]
+    for name, value in {**BROWSER_HEADERS, **headers}.items():
+        command += ["-H", f"{name}: {value}"]
+    if script is not None:
+        command += ["-s", str(script)]
+    command.append(url)
+    if script_args:
+        command += ["--", *script_args]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        sys.exit(f"error: wrk failed ({result.returncode}):\n{result.stdout}{result.stderr}")
+    return _parse_wrk(result.stdout, seconds)
+
+
+def _parse_wrk(output: str, seconds: int) -> Load:
+    def number(pattern):
+        match = re.search(pattern, output)
+        return float(match.group(1)) if match else 0.0
+
+    if "Requests/sec:" not in output:
+        sys.exit(f"error: could not read wrk's output:\n{output}")
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return Load(
+        requests_per_second=number(r"Requests/sec:\s+([\d.]+)"),
+        requests=int(number(r"(\d+) requests in")),
+        seconds=seconds,
+        errors=int(number(r"Non-2xx or 3xx responses: (\d+)"))
+        + (sum(int(n) for n in socket_errors.groups()) if socket_errors else 0),
+    )
