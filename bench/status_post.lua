@@ -2,11 +2,11 @@
 --
 --   wrk -t THREADS ... -H 'Cookie: ...' -H 'X-CSRFToken: ...' -s bench/status_post.lua URL -- THREADS PATH...
 --
--- The session and CSRF cookies and the token come as -H headers. Each of the
--- THREADS wrk threads (wrk does not tell a script how many there are) takes its own share of the topic PATHs and goes round them, flipping each one
--- between done and in progress, so every request changes a status (an upsert and
--- an activity row) and the two requests a thread has in flight never wait on the
--- same row's lock.
+-- The session and CSRF cookies and the token come as -H headers. Each of the THREADS
+-- wrk threads (wrk does not tell a script how many there are) takes its own share of
+-- the topic PATHs and goes round them, flipping each between done and in progress:
+-- every request changes a status (an upsert and an activity row), and the two
+-- requests a thread has in flight never wait on the same row's lock.
 
 local thread_count = 0
 
