@@ -6,6 +6,7 @@ and measures them.
 
 import http.client
 import math
+import os
 import re
 import shutil
 import socket
@@ -50,6 +51,8 @@ class Load:
     requests: int
     seconds: int
     errors: int  # responses of 400 and above, and socket errors (timeouts included)
+    # The server's CPU time per request: gunicorn's workers and their database backends.
+    cpu_ms: float | None = None
 
 
 def require_wrk() -> str:
@@ -84,11 +87,14 @@ class Server:
 
     `env` is the whole environment of the server: production settings, nothing inherited.
     The access and error logs go to `log_path`, kept for a look after the run.
+    `database_pids`: a function listing the database's server processes on this machine
+    that the workers talk to (none for SQLite, which runs inside the workers).
     """
 
-    def __init__(self, env: dict[str, str], log_path: Path):
+    def __init__(self, env: dict[str, str], log_path: Path, database_pids=list):
         self.env = env
         self.log_path = log_path
+        self.database_pids = database_pids
         self.port = None
         self.process = None
 
@@ -154,22 +160,57 @@ class Server:
     def url(self, path: str = "/") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
+    def measure(self, path: str, *, seconds: int, warmup: int, request_seconds: float, **wrk_options) -> Load:
+        """wrk on `path` for `warmup` seconds, thrown away, then for `seconds` (or longer,
+        see MIN_REQUESTS), counting the server's CPU time.
 
-def measure(url: str, *, seconds: int, warmup: int, request_seconds: float, **wrk_options) -> Load:
-    """wrk for `warmup` seconds, thrown away, then for `seconds` (or longer, see MIN_REQUESTS).
+        `request_seconds`: one request's time on the idle server. wrk stops with CONNECTIONS
+        requests still queued or running in gunicorn, which serves them all the same; each run
+        is followed by the time those take, so that one page's leftovers do not slow the next.
+        """
+        rate = WORKERS / request_seconds
+        if warmup:
+            warm = wrk(self.url(path), seconds=warmup, **wrk_options)
+            _let_abandoned_requests_finish(warm, request_seconds)
+            rate = warm.requests_per_second or rate
+        seconds = max(seconds, min(MAX_SECONDS, math.ceil(MIN_REQUESTS / rate)))
+        cpu_before = self._cpu_ticks()
+        result = wrk(self.url(path), seconds=seconds, **wrk_options)
+        cpu_after = self._cpu_ticks()
+        if result.requests:
+            ticks = sum(after - cpu_before.get(pid, 0) for pid, after in cpu_after.items())
+            result.cpu_ms = ticks / os.sysconf("SC_CLK_TCK") * 1000 / result.requests
+        _let_abandoned_requests_finish(result, request_seconds)
+        return result
 
-    `request_seconds`: one request's time on the idle server. wrk stops with CONNECTIONS
-    requests still queued or running in gunicorn, which serves them all the same; each run
-    is followed by the time those take, so that one page's leftovers do not slow the next.
-    """
-    rate = WORKERS / request_seconds
-    if warmup:
-        warm = wrk(url, seconds=warmup, **wrk_options)
-        _let_abandoned_requests_finish(warm, request_seconds)
-        rate = warm.requests_per_second or rate
-    result = wrk(url, seconds=max(seconds, min(MAX_SECONDS, math.ceil(MIN_REQUESTS / rate))), **wrk_options)
-    _let_abandoned_requests_finish(result, request_seconds)
-    return result
+    def _cpu_ticks(self) -> dict[int, int]:
+        """CPU time so far of each worker and database backend, in clock ticks.
+
+        Unlike requests per second, it hardly moves when other work shares the machine.
+        """
+        pids = [*self._worker_pids(), *self.database_pids()]
+        return {pid: ticks for pid in pids if (ticks := _process_ticks(pid)) is not None}
+
+    def _worker_pids(self) -> list[int]:
+        master = str(self.process.pid)
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                parent = stat.read_text().rsplit(")", 1)[1].split()[1]
+            except (OSError, IndexError):
+                continue  # gone meanwhile
+            if parent == master:
+                pids.append(int(stat.parent.name))
+        return pids
+
+
+def _process_ticks(pid: int) -> int | None:
+    """utime + stime of a process (fields 14 and 15 of /proc/PID/stat), None if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])
 
 
 def _let_abandoned_requests_finish(run: Load, request_seconds: float) -> None:

@@ -366,23 +366,19 @@ def measure_page(server, page: Page, *, seconds: int, warmup: int) -> Measured:
         plain = post({}, "done")
         request_seconds = time.perf_counter() - started
         compressed = post(load.BROWSER_HEADERS, "in_progress")
-        run = {
-            "url": server.url(),
-            "script": STATUS_SCRIPT,
-            "script_args": [str(load.THREADS), *page.status_paths],
-        }
+        run = {"path": "/", "script": STATUS_SCRIPT, "script_args": [str(load.THREADS), *page.status_paths]}
     else:
         headers = {"Cookie": page.cookie} if page.cookie else {}
         started = time.perf_counter()
         plain = load.fetch(server.port, page.path, headers=headers)
         request_seconds = time.perf_counter() - started
         compressed = load.fetch(server.port, page.path, headers={**headers, **load.BROWSER_HEADERS})
-        run = {"url": server.url(page.path)}
+        run = {"path": page.path}
     for response in (plain, compressed):
         if response.status != 200:
             sys.exit(f"error: {page.name}: {page.path} answered {response.status}, not 200")
     gzipped = compressed.headers.get("Content-Encoding") == "gzip"
-    result = load.measure(
+    result = server.measure(
         seconds=seconds, warmup=warmup, request_seconds=request_seconds, headers=headers, **run
     )
     return Measured(page, result, len(plain.body), len(compressed.body) if gzipped else None)
@@ -390,6 +386,24 @@ def measure_page(server, page: Page, *, seconds: int, warmup: int) -> Measured:
 
 def kilobytes(size: int | None) -> str:
     return "not gz" if size is None else f"{size / 1000:.1f} KB"
+
+
+def database_pids(url: str):
+    """A function listing the PostgreSQL backends serving the benchmark's database, when the
+    server runs on this machine (their CPU time is counted with the workers'); else none."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite" or parts.hostname not in {"127.0.0.1", "localhost", "::1"}:
+        return list
+    import psycopg
+
+    def pids():
+        with psycopg.connect(url, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return [pid for (pid,) in rows]
+
+    return pids
 
 
 def throughput(env, bare, pages, large, args) -> bool:
@@ -401,7 +415,7 @@ def throughput(env, bare, pages, large, args) -> bool:
     """
     bare_seconds = max(2, args.seconds // 2)
     load_before = os.getloadavg()[0]
-    with load.Server(env, SERVER_LOG) as server:
+    with load.Server(env, SERVER_LOG, database_pids(args.database_url)) as server:
         print(
             f"gunicorn -c gunicorn.conf.py with {load.WORKERS} workers on 127.0.0.1:{server.port} · "
             f"wrk -t{load.THREADS} -c{load.CONNECTIONS} -H 'Accept-Encoding: gzip' · each page "
@@ -426,7 +440,8 @@ def throughput(env, bare, pages, large, args) -> bool:
     print(f"\nLoad average {load_before:.2f} before, {load_after:.2f} after ({os.cpu_count()} cores).")
     print(
         "bare: the bare view's req/s, mean of its runs just before and after the page; ratio: the page's "
-        "req/s over it."
+        "req/s over it.\nCPU ms: CPU time of gunicorn's workers and their database backends per request, "
+        "which other work on the machine hardly moves."
     )
     if large:
         print(
@@ -439,13 +454,15 @@ def throughput(env, bare, pages, large, args) -> bool:
 
 def print_throughput(bare_runs: list[Measured], results: list[Measured]) -> bool:
     rates = [run.wrk.requests_per_second for run in bare_runs]
+    cpu = [run.wrk.cpu_ms for run in bare_runs if run.wrk.cpu_ms is not None]
     print(
         f"bare signed-in view: {len(rates)} runs, {min(rates):.0f} to {max(rates):.0f} req/s, "
-        f"mean {statistics.mean(rates):.0f} (first {rates[0]:.0f}, last {rates[-1]:.0f})\n"
+        f"mean {statistics.mean(rates):.0f} (first {rates[0]:.0f}, last {rates[-1]:.0f}); "
+        f"{statistics.mean(cpu):.2f} ms of server CPU per request\n"
     )
     header = (
         f"{'page':<38} {'requests':>11} {'req/s':>6} {'bare':>5} {'ratio':>6} {'target':>6} {'':<4} "
-        f"{'HTML':>8} {'gzip':>8}"
+        f"{'CPU ms':>6} {'HTML':>8} {'gzip':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -465,7 +482,7 @@ def print_throughput(bare_runs: list[Measured], results: list[Measured]) -> bool
         met &= verdict == "PASS"
         print(
             f"{page.name:<38} {f'{run.requests} in {run.seconds}s':>11} {run.requests_per_second:>6.1f} "
-            f"{result.bare_rps:>5.0f} {result.ratio:>6.3f} {target:>6} {verdict:<4} "
+            f"{result.bare_rps:>5.0f} {result.ratio:>6.3f} {target:>6} {verdict:<4} {run.cpu_ms:>6.1f} "
             f"{kilobytes(result.html_bytes):>8} {kilobytes(result.gzip_bytes):>8}"
             + (f"  {note}" if note else "")
         )
