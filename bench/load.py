@@ -5,7 +5,6 @@ and measures them.
 """
 
 import http.client
-import math
 import os
 import re
 import shutil
@@ -27,10 +26,6 @@ STOP_TIMEOUT = 30
 THREADS = 2
 CONNECTIONS = 4
 WORKERS = 2
-# A slow page is loaded longer than asked, up to MAX_SECONDS, until about MIN_REQUESTS
-# complete: the requests wrk cuts off at the end are work the count does not see.
-MIN_REQUESTS = 50
-MAX_SECONDS = 60
 
 # What a browser sends: once the pages are compressed, the load pays for compressing them.
 BROWSER_HEADERS = {"Accept-Encoding": "gzip"}
@@ -45,14 +40,30 @@ class Response:
 
 @dataclass
 class Load:
-    """What wrk measured over one run."""
+    """What wrk measured over one run, or over several added up."""
 
-    requests_per_second: float
     requests: int
-    seconds: int
+    seconds: float
     errors: int  # responses of 400 and above, and socket errors (timeouts included)
-    # The server's CPU time per request: gunicorn's workers and their database backends.
-    cpu_ms: float | None = None
+    # CPU time the server spent meanwhile: gunicorn's workers and their database backends.
+    cpu_seconds: float = 0.0
+
+    @property
+    def requests_per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms(self) -> float:
+        """The server's CPU time per request, in milliseconds."""
+        return self.cpu_seconds * 1000 / self.requests if self.requests else 0.0
+
+    def __add__(self, other: "Load") -> "Load":
+        return Load(
+            self.requests + other.requests,
+            self.seconds + other.seconds,
+            self.errors + other.errors,
+            self.cpu_seconds + other.cpu_seconds,
+        )
 
 
 def require_wrk() -> str:
@@ -160,27 +171,22 @@ class Server:
     def url(self, path: str = "/") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def measure(self, path: str, *, seconds: int, warmup: int, request_seconds: float, **wrk_options) -> Load:
-        """wrk on `path` for `warmup` seconds, thrown away, then for `seconds` (or longer,
-        see MIN_REQUESTS), counting the server's CPU time.
+    def run(self, path: str, *, seconds: int, request_seconds: float, **wrk_options) -> Load:
+        """wrk on `path` for `seconds`, counting the server's CPU time meanwhile.
 
         `request_seconds`: one request's time on the idle server. wrk stops with CONNECTIONS
-        requests still queued or running in gunicorn, which serves them all the same; each run
-        is followed by the time those take, so that one page's leftovers do not slow the next.
+        requests still queued or running in gunicorn, which serves them all the same; each
+        run is followed by the time those take, so that they do not slow the next run.
         """
-        rate = WORKERS / request_seconds
-        if warmup:
-            warm = wrk(self.url(path), seconds=warmup, **wrk_options)
-            _let_abandoned_requests_finish(warm, request_seconds)
-            rate = warm.requests_per_second or rate
-        seconds = max(seconds, min(MAX_SECONDS, math.ceil(MIN_REQUESTS / rate)))
         cpu_before = self._cpu_ticks()
         result = wrk(self.url(path), seconds=seconds, **wrk_options)
         cpu_after = self._cpu_ticks()
-        if result.requests:
-            ticks = sum(after - cpu_before.get(pid, 0) for pid, after in cpu_after.items())
-            result.cpu_ms = ticks / os.sysconf("SC_CLK_TCK") * 1000 / result.requests
-        _let_abandoned_requests_finish(result, request_seconds)
+        ticks = sum(after - cpu_before.get(pid, 0) for pid, after in cpu_after.items())
+        result.cpu_seconds = ticks / os.sysconf("SC_CLK_TCK")
+        # CONNECTIONS requests at the measured rate, or as long as one request alone takes
+        # each: more than enough, and still a few milliseconds for a fast page.
+        rate = result.requests_per_second
+        time.sleep(CONNECTIONS * max(request_seconds, 1 / rate if rate else 0))
         return result
 
     def _cpu_ticks(self) -> dict[int, int]:
@@ -213,13 +219,6 @@ def _process_ticks(pid: int) -> int | None:
     return int(fields[11]) + int(fields[12])
 
 
-def _let_abandoned_requests_finish(run: Load, request_seconds: float) -> None:
-    # CONNECTIONS requests at the measured rate, or as long as one request alone takes each:
-    # more than enough, and still a few milliseconds for a fast page.
-    rate = run.requests_per_second
-    time.sleep(CONNECTIONS * max(request_seconds, 1 / rate if rate else 0))
-
-
 def wrk(
     url: str, *, seconds: int, headers: dict[str, str], script: Path | None = None, script_args=()
 ) -> Load:
@@ -245,11 +244,12 @@ def _parse_wrk(output: str, seconds: int) -> Load:
 
     if "Requests/sec:" not in output:
         sys.exit(f"error: could not read wrk's output:\n{output}")
+    requests, rate = int(number(r"(\d+) requests in")), number(r"Requests/sec:\s+([\d.]+)")
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     return Load(
-        requests_per_second=number(r"Requests/sec:\s+([\d.]+)"),
-        requests=int(number(r"(\d+) requests in")),
-        seconds=seconds,
+        requests=requests,
+        # wrk's own run time, a little over `seconds`, which it prints too coarsely above a minute.
+        seconds=requests / rate if rate else seconds,
         errors=int(number(r"Non-2xx or 3xx responses: (\d+)"))
         + (sum(int(n) for n in socket_errors.groups()) if socket_errors else 0),
     )

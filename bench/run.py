@@ -1,17 +1,17 @@
 """Speed benchmark: the busiest pages' throughput under gunicorn, against a bare signed-in view.
 
     .venv/bin/python bench/run.py [--database-url URL] [--learners 200] [--large-cohort 1000]
-                                  [--seconds 10] [--warmup 2] [--requests 50] [--no-fail]
+                                  [--seconds 10] [--rounds 3] [--warmup 2] [--requests 50] [--no-fail]
 
 Builds a scratch database full of learners, serves it with the project's own
 gunicorn.conf.py (2 workers, production settings, persistent connections) on a
 free port of 127.0.0.1, and loads each page with wrk, one page after another,
 the same 4 connections for every page. Each page's requests per second are
-divided by those of a bare signed-in view (bench/urls.py), measured in the same
-run just before and just after the page: a ratio, which holds on a busy or a
-faster machine where plain requests per second do not. Then, with the server
-stopped, the in-process table: queries per request, median and p95 milliseconds
-through Django's test client.
+divided by those of a bare signed-in view (bench/urls.py), loaded in short runs
+taken in turn with the page's: a ratio, which holds better than plain requests
+per second on a busy or a faster machine. Beside it, the server's CPU time per
+request. Then, with the server stopped, the in-process table: queries per
+request, median and p95 milliseconds through Django's test client.
 
 The scratch database is dropped and rebuilt on every run: a SQLite file (default
 var/bench.sqlite3) or a PostgreSQL database, created through the server's `postgres`
@@ -24,6 +24,7 @@ numbers). Method and results: docs/benchmarks.md.
 import argparse
 import functools
 import http.cookies
+import math
 import os
 import platform
 import random
@@ -58,6 +59,11 @@ STATUS_TARGET = 0.3
 COHORT_TARGET = 0.1
 # The large cohort's page may take at most this many times the first cohort's.
 LARGE_COHORT_FACTOR = 2.0
+# Each page is loaded for --seconds, or longer (up to MAX_SECONDS) until about MIN_REQUESTS
+# complete; the bare view for BARE_SECONDS before, between and after the page's runs.
+MIN_REQUESTS = 50
+MAX_SECONDS = 60
+BARE_SECONDS = 2
 # Queries per request the tests hold these pages to (shown beside the in-process table).
 QUERY_BUDGET = 6
 
@@ -73,13 +79,16 @@ def parse_args():
         metavar="N",
         help="a second cohort of N more learners, whose page is timed against the first's (0: none)",
     )
-    parser.add_argument("--seconds", type=int, default=10, help="wrk's run per page (default 10)")
+    parser.add_argument("--seconds", type=int, default=10, help="wrk's load per page (default 10)")
+    parser.add_argument("--rounds", type=int, default=3, help="runs the load of a page is split into")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of load before each page's run")
     parser.add_argument("--requests", type=int, default=50, help="requests per page in process")
     parser.add_argument("--no-fail", action="store_true", help="exit 0 even when a target is missed")
     args = parser.parse_args()
-    if args.learners < 1 or args.large_cohort < 0 or args.seconds < 1 or args.warmup < 0:
-        parser.error("--learners and --seconds must be at least 1, --large-cohort and --warmup at least 0")
+    if min(args.learners, args.seconds, args.rounds) < 1 or min(args.large_cohort, args.warmup) < 0:
+        parser.error(
+            "--learners, --seconds and --rounds must be at least 1, --large-cohort and --warmup at least 0"
+        )
     return args
 
 
@@ -251,16 +260,29 @@ class Page:
 
 
 @dataclass
-class Measured:
+class Prepared:
+    """A page checked on the server and ready for wrk."""
+
     page: Page
-    wrk: load.Load
+    wrk_options: dict  # path, headers, script, script_args and request_seconds for Server.run
     html_bytes: int
     gzip_bytes: int | None  # None when the answer was not compressed
-    bare_rps: float = 0.0  # the bare view's, in the runs just before and just after
+
+
+@dataclass
+class Measured:
+    prepared: Prepared
+    wrk: load.Load  # the page's runs, added up
+    bare: load.Load  # the bare view's runs between them, added up
+    bare_runs: list[load.Load]
+
+    @property
+    def page(self) -> Page:
+        return self.prepared.page
 
     @property
     def ratio(self) -> float:
-        return self.wrk.requests_per_second / self.bare_rps
+        return self.wrk.requests_per_second / self.bare.requests_per_second
 
 
 def session_cookie(user) -> str:
@@ -344,11 +366,9 @@ def csrf_headers(server, page: Page) -> dict[str, str]:
     }
 
 
-def measure_page(server, page: Page, *, seconds: int, warmup: int) -> Measured:
-    """One request plain and one with gzip accepted (sizes, and a check that it answers 200),
-    then wrk: `warmup` seconds thrown away, `seconds` (or more for a slow page) measured."""
-    if sys.stderr.isatty():  # the table comes at the end; say what the minutes are spent on
-        print(f"\r\033[K  measuring {page.name}", end="", file=sys.stderr, flush=True)
+def prepare(server, page: Page) -> Prepared:
+    """One request plain and one with gzip accepted: their sizes, how long one takes, and
+    a check that the page answers 200 (not, say, a redirect to sign in)."""
     if page.status_paths:
         headers = csrf_headers(server, page)
         post_headers = {**headers, "Content-Type": "application/x-www-form-urlencoded"}
@@ -366,22 +386,53 @@ def measure_page(server, page: Page, *, seconds: int, warmup: int) -> Measured:
         plain = post({}, "done")
         request_seconds = time.perf_counter() - started
         compressed = post(load.BROWSER_HEADERS, "in_progress")
-        run = {"path": "/", "script": STATUS_SCRIPT, "script_args": [str(load.THREADS), *page.status_paths]}
+        options = {
+            "path": "/",
+            "script": STATUS_SCRIPT,
+            "script_args": [str(load.THREADS), *page.status_paths],
+        }
     else:
         headers = {"Cookie": page.cookie} if page.cookie else {}
         started = time.perf_counter()
         plain = load.fetch(server.port, page.path, headers=headers)
         request_seconds = time.perf_counter() - started
         compressed = load.fetch(server.port, page.path, headers={**headers, **load.BROWSER_HEADERS})
-        run = {"path": page.path}
+        options = {"path": page.path}
     for response in (plain, compressed):
         if response.status != 200:
             sys.exit(f"error: {page.name}: {page.path} answered {response.status}, not 200")
     gzipped = compressed.headers.get("Content-Encoding") == "gzip"
-    result = server.measure(
-        seconds=seconds, warmup=warmup, request_seconds=request_seconds, headers=headers, **run
+    return Prepared(
+        page,
+        {**options, "headers": headers, "request_seconds": request_seconds},
+        len(plain.body),
+        len(compressed.body) if gzipped else None,
     )
-    return Measured(page, result, len(plain.body), len(compressed.body) if gzipped else None)
+
+
+def measure_page(server, page: Page, bare: Prepared, args) -> Measured:
+    """Warm up, then the page in `args.rounds` runs, each between two runs of the bare view.
+
+    Short runs taken in turn see the same machine: work that starts or stops elsewhere
+    meanwhile slows the bare view and the page alike. A slow page is loaded longer than
+    `args.seconds`, up to MAX_SECONDS, until about MIN_REQUESTS complete: the requests
+    cut off at the end of each run are work the count does not see.
+    """
+    if sys.stderr.isatty():  # the table comes at the end; say what the minutes are spent on
+        print(f"\r\033[K  measuring {page.name}", end="", file=sys.stderr, flush=True)
+    prepared = prepare(server, page)
+    options = prepared.wrk_options
+    rate = load.WORKERS / options["request_seconds"]
+    if args.warmup:
+        rate = server.run(seconds=args.warmup, **options).requests_per_second or rate
+    seconds = max(args.seconds, min(MAX_SECONDS, math.ceil(MIN_REQUESTS / rate)))
+    run_seconds = math.ceil(seconds / args.rounds)
+    bare_runs = [server.run(seconds=BARE_SECONDS, **bare.wrk_options)]
+    runs = []
+    for _ in range(args.rounds):
+        runs.append(server.run(seconds=run_seconds, **options))
+        bare_runs.append(server.run(seconds=BARE_SECONDS, **bare.wrk_options))
+    return Measured(prepared, sum(runs[1:], runs[0]), sum(bare_runs[1:], bare_runs[0]), bare_runs)
 
 
 def kilobytes(size: int | None) -> str:
@@ -407,40 +458,29 @@ def database_pids(url: str):
 
 
 def throughput(env, bare, pages, large, args) -> bool:
-    """Serve, measure, print the table; True when every target is met.
-
-    The bare view is measured before the first page and again after each one, so every
-    page is compared with the bare view's mean just before and just after it: the
-    machine's speed drifts (other work, CPU boost) over minutes more than over seconds.
-    """
-    bare_seconds = max(2, args.seconds // 2)
+    """Serve, measure, print the table; True when every target is met."""
     load_before = os.getloadavg()[0]
     with load.Server(env, SERVER_LOG, database_pids(args.database_url)) as server:
         print(
             f"gunicorn -c gunicorn.conf.py with {load.WORKERS} workers on 127.0.0.1:{server.port} · "
-            f"wrk -t{load.THREADS} -c{load.CONNECTIONS} -H 'Accept-Encoding: gzip' · each page "
-            f"{args.warmup} s to warm up, then {args.seconds} s or more; the bare view {bare_seconds} s "
-            "before the first page and after each\n"
+            f"wrk -t{load.THREADS} -c{load.CONNECTIONS} -H 'Accept-Encoding: gzip' · each page: "
+            f"{args.warmup} s of warm-up, then {args.rounds} runs adding up to {args.seconds} s or more, "
+            f"before, between and after them the bare view for {BARE_SECONDS} s\n"
         )
-        bare_runs = [measure_page(server, bare, seconds=bare_seconds, warmup=args.warmup)]
-        results = []
-        for page in [*pages, large] if large else pages:
-            result = measure_page(server, page, seconds=args.seconds, warmup=args.warmup)
-            bare_runs.append(measure_page(server, bare, seconds=bare_seconds, warmup=0))
-            result.bare_rps = (
-                bare_runs[-2].wrk.requests_per_second + bare_runs[-1].wrk.requests_per_second
-            ) / 2
-            results.append(result)
+        prepared_bare = prepare(server, bare)
+        if args.warmup:
+            server.run(seconds=args.warmup, **prepared_bare.wrk_options)
+        results = [measure_page(server, page, prepared_bare, args) for page in [*pages, large] if page]
     load_after = os.getloadavg()[0]
     if sys.stderr.isatty():
         print("\r\033[K", end="", file=sys.stderr, flush=True)
-    if any(run.wrk.errors for run in bare_runs):
+    if any(result.bare.errors for result in results):
         sys.exit("error: the bare view answered errors; its session cookie does not work")
-    met = print_throughput(bare_runs, results)
+    met = print_throughput(results)
     print(f"\nLoad average {load_before:.2f} before, {load_after:.2f} after ({os.cpu_count()} cores).")
     print(
-        "bare: the bare view's req/s, mean of its runs just before and after the page; ratio: the page's "
-        "req/s over it.\nCPU ms: CPU time of gunicorn's workers and their database backends per request, "
+        "bare: the bare view's req/s in the runs taken in turn with the page's; ratio: the page's req/s "
+        "over it.\nCPU ms: CPU time of gunicorn's workers and their database backends per request, "
         "which other work on the machine hardly moves."
     )
     if large:
@@ -452,13 +492,13 @@ def throughput(env, bare, pages, large, args) -> bool:
     return met
 
 
-def print_throughput(bare_runs: list[Measured], results: list[Measured]) -> bool:
-    rates = [run.wrk.requests_per_second for run in bare_runs]
-    cpu = [run.wrk.cpu_ms for run in bare_runs if run.wrk.cpu_ms is not None]
+def print_throughput(results: list[Measured]) -> bool:
+    bare_runs = [run for result in results for run in result.bare_runs]
+    rates = [run.requests_per_second for run in bare_runs]
     print(
         f"bare signed-in view: {len(rates)} runs, {min(rates):.0f} to {max(rates):.0f} req/s, "
-        f"mean {statistics.mean(rates):.0f} (first {rates[0]:.0f}, last {rates[-1]:.0f}); "
-        f"{statistics.mean(cpu):.2f} ms of server CPU per request\n"
+        f"median {statistics.median(rates):.0f}; "
+        f"{sum(bare_runs[1:], bare_runs[0]).cpu_ms:.2f} ms of server CPU per request\n"
     )
     header = (
         f"{'page':<38} {'requests':>11} {'req/s':>6} {'bare':>5} {'ratio':>6} {'target':>6} {'':<4} "
@@ -481,10 +521,10 @@ def print_throughput(bare_runs: list[Measured], results: list[Measured]) -> bool
         verdict = "PASS" if ok and not run.errors else "FAIL"
         met &= verdict == "PASS"
         print(
-            f"{page.name:<38} {f'{run.requests} in {run.seconds}s':>11} {run.requests_per_second:>6.1f} "
-            f"{result.bare_rps:>5.0f} {result.ratio:>6.3f} {target:>6} {verdict:<4} {run.cpu_ms:>6.1f} "
-            f"{kilobytes(result.html_bytes):>8} {kilobytes(result.gzip_bytes):>8}"
-            + (f"  {note}" if note else "")
+            f"{page.name:<38} {f'{run.requests} in {run.seconds:.0f}s':>11} {run.requests_per_second:>6.1f} "
+            f"{result.bare.requests_per_second:>5.0f} {result.ratio:>6.3f} {target:>6} {verdict:<4} "
+            f"{run.cpu_ms:>6.1f} {kilobytes(result.prepared.html_bytes):>8} "
+            f"{kilobytes(result.prepared.gzip_bytes):>8}" + (f"  {note}" if note else "")
         )
     return met
 
