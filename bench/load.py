@@ -192,7 +192,7 @@ class Server:
     def _cpu_ticks(self) -> dict[int, int]:
         """CPU time so far of each worker and database backend, in clock ticks.
 
-        Unlike requests per second, it hardly moves when other work shares the machine.
+        Other work on the machine moves it far less than it moves requests per second.
         """
         pids = [*self._worker_pids(), *self.database_pids()]
         return {pid: ticks for pid in pids if (ticks := _process_ticks(pid)) is not None}

@@ -482,7 +482,7 @@ def throughput(env, bare, pages, args) -> bool:
     print(
         "bare: the bare view's req/s in the runs taken in turn with the page's; ratio: the page's req/s "
         "over it.\nCPU ms: CPU time of gunicorn's workers and their database backends per request, "
-        "which other work on the machine hardly moves."
+        "which other work on the machine moves far less than req/s."
     )
     if any(page.smaller for page in pages):
         print(
