@@ -17,13 +17,13 @@ PYTHON ?= $(shell for v in 3.14 3.13 3.12; do \
 	  done; done; \
 	c=$$(command -v python3) && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo "$$c")
 
-.PHONY: run test lint fixtures bench env checkers clean help
+.PHONY: run test lint fixtures bench wrk env checkers clean help
 
 help:
 	@echo "make run        start the site on http://127.0.0.1:$(PORT) (SQLite, demo data)"
 	@echo "make test       lint, migration check and the whole test suite"
 	@echo "make fixtures   regenerate fixtures/roadmap.json from the seed markdown"
-	@echo "make bench      time the busiest pages against their targets (docs/benchmarks.md)"
+	@echo "make bench      the busiest pages' throughput under gunicorn against their targets (docs/benchmarks.md)"
 
 # The environment is rebuilt when the lockfile changes.
 $(VENV)/.installed: requirements-dev.lock
@@ -72,12 +72,27 @@ fixtures: env
 	  --exclude roadmap.contentversion --natural-foreign --natural-primary --indent 1 -o fixtures/roadmap.json
 	rm -f var/fixtures.sqlite3
 
-# Speed targets, checked here rather than by timed tests. Production settings on a
-# scratch database, rebuilt each run: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/waymark_bench
-# for PostgreSQL (never the real DATABASE_URL: the database is dropped). Not part of `make test`.
+# Speed targets, checked here rather than by timed tests: each page's throughput under
+# gunicorn (the project's gunicorn.conf.py, production settings) as a ratio to a bare
+# signed-in view, then in-process timings (docs/benchmarks.md). On a scratch database,
+# rebuilt each run: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/waymark_bench
+# for PostgreSQL (never the real DATABASE_URL: the database is dropped). Not part of
+# `make test`. BENCH_ARGS="--no-fail" records numbers without failing on missed targets.
 BENCH_DATABASE_URL ?= sqlite:///var/bench.sqlite3
-bench: env
+bench: env wrk
 	$(PY) bench/run.py --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)
+
+# wrk, the HTTP load generator, from Debian: installed when missing if we may (root with
+# apt-get, as .ci/run installs Chromium), otherwise the error says how.
+wrk:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's wrk for the benchmark"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  fi; \
+	  command -v wrk >/dev/null || { echo "error: make bench needs wrk, the HTTP load generator: apt-get install wrk" >&2; exit 1; }; \
+	}
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts node_modules
