@@ -90,8 +90,9 @@ def populate(learner_count: int):
 
     from accounts.models import User
     from accounts.roles import Role, role_grant
-    from progress.models import Activity, Membership, TopicProgress, TopicStatus
-    from progress.services_cohorts import cohort_create
+    from progress.mentoring.models import Membership
+    from progress.mentoring.services import cohort_create
+    from progress.models import Activity, TopicProgress, TopicStatus
     from roadmap.models import Topic
 
     call_command("migrate", verbosity=0, interactive=False)

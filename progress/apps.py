@@ -12,10 +12,10 @@ class ProgressConfig(AppConfig):
         download still means something after the roadmap is edited."""
         from progress.activity import local_today
         from progress.figures import learner_figures
+        from progress.mentoring.models import Membership
         from progress.models import (
             Activity,
             LearningPlan,
-            Membership,
             PathChoice,
             ProjectProgress,
             TopicNote,

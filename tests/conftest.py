@@ -54,7 +54,7 @@ def outsider(django_user_model):
 def mentor(django_user_model, learner):
     """A mentor of the cohort the `learner` belongs to (see the `cohort` fixture)."""
     from accounts.roles import role_grant
-    from progress.models import Cohort, Membership
+    from progress.mentoring.models import Cohort, Membership
 
     user = _make_user(django_user_model, "mentor@example.com", display_name="Mina Mentor")
     role_grant(user=user, role="mentor")

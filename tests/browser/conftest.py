@@ -418,7 +418,7 @@ def people(learner, editor, mentor) -> dict:
         )
     people = {"anonymous": None, "learner": learner, "editor": editor, "mentor": mentor, "project": project}
     try:
-        from progress.services_cohorts import cohort_create, membership_join
+        from progress.mentoring.services import cohort_create, membership_join
     except ImportError:  # cohorts are not built yet
         return people
     cohort = cohort_create(mentor=mentor, name="Spring cohort")

@@ -244,7 +244,7 @@ def test_it_shows_the_public_a_resource_link_an_editor_changed(site, page, edito
 def test_it_lets_a_mentor_sort_a_cohort_open_a_learner_and_download_it(site, page, people):
     if not url_exists(COHORT, pk=1):
         pytest.skip("cohorts are not built yet")
-    from progress.services_cohorts import membership_join
+    from progress.mentoring.services import membership_join
 
     cohort = people["cohort"]
     other = User.objects.create_user(email="ada@example.com", password=PASSWORD, display_name="Ada Another")

@@ -21,7 +21,8 @@ from django.utils.timesince import timesince
 
 from progress.activity import local_today
 from progress.figures import Figures, PlanInput, many_learner_figures
-from progress.models import Activity, Cohort, LearningPlan, Membership, ProjectStatus
+from progress.mentoring.models import Cohort, Membership
+from progress.models import Activity, LearningPlan, ProjectStatus
 from progress.plan import PlanStatus
 from progress.presentation import percent_width
 from roadmap import structure as roadmap_structure

@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from progress.models import Cohort
-from tests.progress.cohort_helpers import done_project, make_mentor
+from progress.mentoring.models import Cohort
+from tests.progress.mentoring.helpers import done_project, make_mentor
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from progress.models import Activity, Cohort, Membership, TopicProgress, TopicStatus
+from progress.mentoring.models import Cohort, Membership
+from progress.models import Activity, TopicProgress, TopicStatus
 from roadmap.models import Phase, Topic
 
 pytestmark = pytest.mark.django_db

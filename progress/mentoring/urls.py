@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from progress.views import cohorts as views
+from progress.mentoring.views import cohorts as views
 
 app_name = "cohorts"
 

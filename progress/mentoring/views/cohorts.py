@@ -23,7 +23,13 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.roles import GROUP_NAMES, Role
-from progress.cohorts import (
+from progress.dashboard import dashboard_for
+from progress.exports import csv_response
+from progress.marks import learner_trees
+from progress.mentoring.forms import CohortForm, ReviewForm
+from progress.mentoring.models import Cohort, Membership
+from progress.mentoring.services import cohort_create, membership_join, membership_leave, project_review
+from progress.mentoring.table import (
     FILTERS,
     cohort_summaries,
     learner_rows,
@@ -32,12 +38,7 @@ from progress.cohorts import (
     sort_rows,
     table_columns,
 )
-from progress.dashboard import dashboard_for
-from progress.exports import csv_response
-from progress.forms_cohorts import CohortForm, ReviewForm
-from progress.marks import learner_trees
-from progress.models import Cohort, Membership, ProjectProgress, ProjectStatus
-from progress.services_cohorts import cohort_create, membership_join, membership_leave, project_review
+from progress.models import ProjectProgress, ProjectStatus
 
 INVITE_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from progress.models import Cohort, Membership, ProjectProgress, ProjectStatus
+from progress.mentoring.models import Cohort, Membership
+from progress.models import ProjectProgress, ProjectStatus
 
 
 def cohort_create(*, mentor, name: str, start_date: date | None = None) -> Cohort:

@@ -17,7 +17,7 @@ from progress.models import (
     TopicStatus,
 )
 from roadmap.models import ProjectIdea, Topic
-from tests.progress.cohort_helpers import done_project
+from tests.progress.mentoring.helpers import done_project
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +190,7 @@ def test_a_superuser_may_look_but_not_review(client, superuser, cohort, learner,
 
 
 def test_another_mentor_cannot_review(client, cohort, learner, roadmap, django_user_model):
-    from tests.progress.cohort_helpers import make_mentor
+    from tests.progress.mentoring.helpers import make_mentor
 
     row = done_project(learner)
     client.force_login(make_mentor(django_user_model))

@@ -1,7 +1,8 @@
 from django import forms
 
 from config.validators import validate_multiline_text, validate_single_line_text
-from progress.models import REFLECTION_MAX_LENGTH, Cohort
+from progress.mentoring.models import Cohort
+from progress.models import REFLECTION_MAX_LENGTH
 
 
 class CohortForm(forms.ModelForm):

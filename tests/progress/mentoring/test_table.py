@@ -10,11 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from progress.mentoring.models import Cohort, Membership
 from progress.models import (
     Activity,
-    Cohort,
     LearningPlan,
-    Membership,
     Pace,
     PathChoice,
     ProjectProgress,
@@ -23,7 +22,7 @@ from progress.models import (
     TopicStatus,
 )
 from roadmap.models import Phase, ProjectIdea, Topic
-from tests.progress.cohort_helpers import done_project
+from tests.progress.mentoring.helpers import done_project
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ mentor, a non-mentor on mentor-only pages), sign-in for anonymous visitors.
 import pytest
 from django.urls import reverse
 
-from tests.progress.cohort_helpers import done_project, make_mentor
+from tests.progress.mentoring.helpers import done_project, make_mentor
 
 PEOPLE = ["anonymous", "learner", "outsider", "mentor", "other_mentor", "editor", "superuser"]
 
@@ -86,7 +86,7 @@ def test_it_lets_in_exactly_who_may_see_the_page(client, people, cohort, learner
 def test_it_hides_a_learner_from_a_mentor_of_another_cohort_they_are_not_in(
     client, cohort, learner, django_user_model
 ):
-    from progress.models import Cohort
+    from progress.mentoring.models import Cohort
 
     other_mentor = make_mentor(django_user_model)
     other = Cohort.objects.create(name="Other")
