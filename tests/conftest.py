@@ -58,7 +58,7 @@ def mentor(django_user_model, learner):
 
     user = _make_user(django_user_model, "mentor@example.com", display_name="Mina Mentor")
     role_grant(user=user, role="mentor")
-    cohort = Cohort.objects.create(name="Spring cohort")
+    cohort = Cohort.objects.create(name="Spring cohort", owner=user)
     cohort.mentors.add(user)
     Membership.objects.create(cohort=cohort, user=learner)
     return user

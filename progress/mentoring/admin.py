@@ -1,8 +1,9 @@
-"""Cohorts and memberships in the admin.
+"""Cohorts, memberships and nudges in the admin.
 
 Superusers manage every cohort here; mentors manage their own from the site.
-Editors have no permission on either (migration 0006): both show people by
-email address, and editors edit content only.
+Editors have no permission on any of them (migration 0006): they show people
+by email address, and editors edit content only. Nudges are a log: superusers
+read it, nobody edits it.
 """
 
 from django import forms
@@ -13,7 +14,7 @@ from django.db.models import Count, Prefetch
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 from config.validators import validate_single_line_text
-from progress.mentoring.models import Cohort, Membership
+from progress.mentoring.models import Cohort, Membership, MentorSettings, Nudge
 
 
 class UserByEmailField(forms.ModelChoiceField):
@@ -70,11 +71,12 @@ class MembershipInline(admin.TabularInline):
 class CohortAdminForm(forms.ModelForm):
     class Meta:
         model = Cohort
-        fields = ["name", "start_date", "mentors"]
+        fields = ["name", "start_date", "owner", "mentors"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].validators.append(validate_single_line_text)
+        self.fields["owner"].queryset = User.objects.filter(groups__name=GROUP_NAMES[Role.MENTOR])
 
 
 class MentorListFilter(admin.SimpleListFilter):
@@ -95,18 +97,41 @@ class MentorListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ArchivedListFilter(admin.SimpleListFilter):
+    title = "archived"
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Active"), ("yes", "Archived")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.active()
+        if self.value() == "yes":
+            return queryset.archived()
+        return queryset
+
+
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin):
     form = CohortAdminForm
     inlines = [MembershipInline]
-    list_display = ["name", "mentor_names", "learner_count", "start_date", "created_at"]
-    list_filter = [MentorListFilter, "start_date", "created_at"]
+    list_display = [
+        "name",
+        "owner",
+        "mentor_names",
+        "learner_count",
+        "start_date",
+        "created_at",
+        "archived_at",
+    ]
+    list_filter = [MentorListFilter, ArchivedListFilter, "start_date", "created_at"]
     search_fields = ["name", "mentors__display_name", "mentors__email"]
-    list_select_related = False  # no foreign keys; mentors come from one prefetch
+    list_select_related = ["owner"]  # mentors come from one prefetch
     # The Mentors group is small, so every mentor fits in a two-pane picker.
     filter_horizontal = ["mentors"]
-    readonly_fields = ["invite_link", "created_at"]
-    fields = ["name", "start_date", "mentors", "invite_link", "created_at"]
+    readonly_fields = ["invite_link", "created_at", "archived_at"]
+    fields = ["name", "start_date", "owner", "mentors", "invite_link", "created_at", "archived_at"]
 
     def get_queryset(self, request):
         return (
@@ -139,3 +164,60 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["cohort__name", "user__display_name", "user__email"]
     list_select_related = ["user", "cohort"]
     fields = ["cohort", "user", "joined_at"]
+
+
+@admin.register(Nudge)
+class NudgeAdmin(admin.ModelAdmin):
+    """The log of nudges and notices: who sent what to whom, and when. Read-only."""
+
+    list_display = ["created_at", "kind", "sender", "learner", "cohort_name", "emailed", "dismissed_at"]
+    list_filter = ["kind", "emailed", "created_at"]
+    search_fields = [
+        "sender__email",
+        "sender__display_name",
+        "learner__email",
+        "learner__display_name",
+        "cohort_name",
+    ]
+    list_select_related = ["sender", "learner"]
+    date_hierarchy = "created_at"
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(MentorSettings)
+class MentorSettingsAdmin(admin.ModelAdmin):
+    list_display = ["user", "weekly_digest", "digest_sent_at"]
+    list_filter = ["weekly_digest"]
+    search_fields = ["user__email", "user__display_name"]
+    list_select_related = ["user"]
+    fields = ["user", "weekly_digest", "nudge_template", "digest_sent_at"]
+    readonly_fields = ["user", "digest_sent_at"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
