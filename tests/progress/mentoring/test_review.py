@@ -103,8 +103,8 @@ def test_it_costs_a_fixed_number_of_queries(
     client.force_login(mentor)
     client.get(_learner_url(cohort, busy_learner))  # the content, read once into the cached structure
     # Session, user, content version, the cohort, the membership, the learner's figures, their
-    # activity per day and latest changes, their projects.
-    with django_assert_max_num_queries(9):
+    # activity per day, latest changes with the cohort's nudges, their projects, their topics in progress.
+    with django_assert_max_num_queries(10):
         response = client.get(_learner_url(cohort, busy_learner))
     assert len(response.context["projects"]) == ProjectIdea.objects.count()
 
