@@ -1,4 +1,4 @@
-"""Who may open which cohort and learner: the one place that decides, for every cohort view.
+"""Who may open which cohort, learner or message: the one place that decides, for every cohort view.
 
 Every cohort and learner asked for by id goes through a helper here: 404 for
 anyone who may not see it (so ids cannot be probed), 403 where someone may
@@ -10,7 +10,7 @@ the owner does (managing mentors, deleting).
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from progress.mentoring.models import Cohort, Membership
+from progress.mentoring.models import Cohort, Membership, Nudge
 
 
 def require_mentor(request) -> None:
@@ -53,3 +53,8 @@ def get_own_membership(request, pk) -> Membership:
     return get_object_or_404(
         Membership.objects.select_related("cohort"), cohort_id=pk, user_id=request.user.pk
     )
+
+
+def get_own_message(request, pk) -> Nudge:
+    """A nudge or notice sent to the signed-in learner; 404 for anyone else's."""
+    return get_object_or_404(Nudge, pk=pk, learner_id=request.user.pk)

@@ -6,13 +6,13 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from progress.mentoring.access import get_own_membership
-from progress.mentoring.models import Cohort, Membership, Nudge
+from progress.mentoring.access import get_own_membership, get_own_message
+from progress.mentoring.models import Cohort, Membership
 from progress.mentoring.services import membership_join, membership_leave, nudge_dismiss
 
 INVITE_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -83,6 +83,5 @@ def leave(request, pk):
 @login_required
 def message_dismiss(request, pk):
     """The learner hides a nudge or notice from their dashboard; 404 for anyone else's."""
-    nudge = get_object_or_404(Nudge, pk=pk, learner=request.user)
-    nudge_dismiss(nudge=nudge)
+    nudge_dismiss(nudge=get_own_message(request, pk))
     return redirect(f"{reverse('progress:dashboard')}#messages-title")

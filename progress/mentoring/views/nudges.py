@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.text import get_text_list
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -101,6 +102,8 @@ def settings_view(request):
     return render(request, "cohorts/settings.html", {"form": form})
 
 
+# Signed out too, the page names the mentor: no cache keeps it.
+@never_cache
 @csrf_exempt  # the signed token is the credential; mail programs' one-click POST has no CSRF cookie
 @require_http_methods(["GET", "HEAD", "POST"])
 def digest_unsubscribe_view(request, token):

@@ -158,6 +158,7 @@ def test_unsubscribing_asks_first_then_stops_the_digest(client, busy, mentor, ma
     page = client.get(url)
     assert page.status_code == 200
     assert "Stop the weekly digest?" in page.text
+    assert "no-store" in page["Cache-Control"]  # it names the mentor, signed in or not
     assert not MentorSettings.objects.filter(weekly_digest=False).exists()  # asking changes nothing
     done = client.post(url)
     assert "You will get no more weekly digests" in done.text

@@ -265,6 +265,8 @@ def test_a_learner_dismisses_only_their_own(client, mentor, cohort, learner, out
     nudge = Nudge.objects.create(
         cohort=cohort, cohort_name="x", sender=mentor, learner=learner, message="m", batch="b"
     )
+    url = reverse("cohorts:message_dismiss", kwargs={"pk": nudge.pk})
+    assert client.post(url).url.startswith(reverse("account_login"))
     client.force_login(outsider)
     assert client.post(reverse("cohorts:message_dismiss", kwargs={"pk": nudge.pk})).status_code == 404
     assert client.get(reverse("cohorts:message_dismiss", kwargs={"pk": nudge.pk})).status_code == 405
