@@ -9,7 +9,7 @@ and signals as the cohort page) and lists, per cohort:
 - new members: joined since the last digest;
 - projects waiting for a review;
 - newly stuck: a topic in progress crossed 21 days without a change since the last digest;
-- quiet (nothing changed for 14 days) and behind their plan.
+- inactive (nothing changed for 14 days) and behind their plan.
 
 A mentor with nothing in any list gets no email. "Since the last digest" is
 the mentor's `digest_sent_at`, or a week back for their first one, and never
@@ -53,7 +53,7 @@ class CohortDigest:
     new_members: list[LearnerRow] = field(default_factory=list)
     waiting: list[LearnerRow] = field(default_factory=list)
     newly_stuck: list[LearnerRow] = field(default_factory=list)
-    quiet: list[LearnerRow] = field(default_factory=list)
+    inactive: list[LearnerRow] = field(default_factory=list)
     behind: list[LearnerRow] = field(default_factory=list)
 
     @property
@@ -66,7 +66,7 @@ class CohortDigest:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.new_members or self.waiting or self.newly_stuck or self.quiet or self.behind)
+        return not (self.new_members or self.waiting or self.newly_stuck or self.inactive or self.behind)
 
     def sections(self) -> list[tuple[str, str]]:
         """(heading, names) of each list with someone in it, in the email's order."""
@@ -78,7 +78,7 @@ class CohortDigest:
                 lambda row: f" ({row.projects_waiting})",
             ),
             ("Newly stuck on a topic", self.newly_stuck, lambda row: f" ({row.stuck_weeks} weeks)"),
-            ("Quiet for 14 days or more", self.quiet, lambda row: ""),
+            ("Inactive for 14 days or more", self.inactive, lambda row: ""),
             ("Behind their plan", self.behind, lambda row: f" ({row.plan_label.lower()})"),
         ]
         return [(heading, _names(rows, detail)) for heading, rows, detail in lists if rows]
@@ -127,8 +127,8 @@ def digest_for(mentor, *, now: datetime) -> Digest | None:
             new_members=[row for row in members if row.membership.joined_at > since],
             waiting=[row for row in members if row.projects_waiting],
             # Stuck now, and not yet at the last digest: the 21 days ran out since.
-            newly_stuck=[row for row in members if row.stuck and row.stuck_since + STUCK_AFTER > since],
-            quiet=[row for row in members if row.inactive],
+            newly_stuck=[row for row in members if row.stuck and row.in_progress_since + STUCK_AFTER > since],
+            inactive=[row for row in members if row.inactive],
             behind=[row for row in members if row.is_behind],
         )
         if not item.is_empty:

@@ -243,7 +243,7 @@ class MentorSettings(models.Model):
         "email me a weekly digest",
         default=True,
         help_text="Sent only in weeks with something to act on: new members, projects waiting, "
-        "learners stuck, quiet or behind their plan.",
+        "learners stuck, inactive or behind their plan.",
     )
     nudge_template = models.TextField(max_length=NUDGE_MAX_LENGTH, default=DEFAULT_NUDGE_TEMPLATE)
     # When the last digest went out: "new" and "newly stuck" count from here, and a

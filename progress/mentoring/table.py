@@ -9,7 +9,7 @@ learner sees, computed by the same code.
 
 Signals, each a filter of the table and a chip in its "Signals" column:
 - behind plan: the read model's plan status;
-- quiet: nothing changed for 14 days (`INACTIVE_AFTER`);
+- inactive ("gone quiet"): nothing changed for 14 days (`INACTIVE_AFTER`);
 - stuck: a topic in progress for 21 days or more without a change (`STUCK_AFTER`):
   the oldest `updated_at` of the learner's in-progress leaves (the status upsert
   keeps `updated_at` while the status stays the same);
@@ -57,7 +57,7 @@ class LearnerRow:
     projects_waiting: int
     inactive: bool
     # The oldest change among their topics in progress (None: no topic in progress).
-    stuck_since: datetime | None = None
+    in_progress_since: datetime | None = None
     stuck: bool = False
     not_started: bool = False
     last_nudged_at: datetime | None = None
@@ -108,16 +108,16 @@ class LearnerRow:
     @property
     def stuck_weeks(self) -> int:
         """Whole weeks since the oldest topic in progress last changed (0 when none is)."""
-        if self.stuck_since is None:
+        if self.in_progress_since is None:
             return 0
-        return ((self.now or timezone.now()) - self.stuck_since).days // 7
+        return ((self.now or timezone.now()) - self.in_progress_since).days // 7
 
     @property
     def signals(self) -> list[tuple[str, str]]:
         """(filter key, short label) of every signal that applies, in the filters' order."""
         labels = {
             "behind": self.plan_label if self.is_behind else "",
-            "inactive": "Quiet",
+            "inactive": "Inactive",
             "stuck": f"Stuck {self.stuck_weeks} weeks",
             "not_started": "Not started",
             "review": f"{self.projects_waiting} to review",
@@ -127,10 +127,6 @@ class LearnerRow:
     @property
     def accepts_nudges(self) -> bool:
         return self.user.accept_nudges
-
-    @property
-    def nudge_by_email(self) -> bool:
-        return self.user.accept_nudges and self.user.email_cohort_updates
 
     @property
     def plan_label(self) -> str:
@@ -237,7 +233,7 @@ def learner_rows(cohorts, *, now: datetime | None = None) -> tuple[list, dict[in
     figures = many_learner_figures(member_ids, structure, learners=learners)
     for membership in memberships:
         quiet_since = membership.last_active or membership.user.date_joined
-        stuck_since = membership.oldest_in_progress
+        in_progress_since = membership.oldest_in_progress
         rows[membership.cohort_id].append(
             LearnerRow(
                 membership=membership,
@@ -246,8 +242,8 @@ def learner_rows(cohorts, *, now: datetime | None = None) -> tuple[list, dict[in
                 projects_done=membership.projects_done,
                 projects_waiting=membership.projects_waiting,
                 inactive=now - quiet_since >= INACTIVE_AFTER,
-                stuck_since=stuck_since,
-                stuck=stuck_since is not None and now - stuck_since >= STUCK_AFTER,
+                in_progress_since=in_progress_since,
+                stuck=in_progress_since is not None and now - in_progress_since >= STUCK_AFTER,
                 not_started=not membership.has_marks and now - membership.joined_at >= NOT_STARTED_AFTER,
                 last_nudged_at=membership.last_nudged_at,
                 now=now,

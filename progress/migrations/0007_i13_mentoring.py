@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
             name='MentorSettings',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekly_digest', models.BooleanField(default=True, help_text='Sent only in weeks with something to act on: new members, projects waiting, learners stuck, quiet or behind their plan.', verbose_name='email me a weekly digest')),
+                ('weekly_digest', models.BooleanField(default=True, help_text='Sent only in weeks with something to act on: new members, projects waiting, learners stuck, inactive or behind their plan.', verbose_name='email me a weekly digest')),
                 ('nudge_template', models.TextField(default='Hi {name},\n\nHow is the roadmap going? If a topic has you stuck, pick one small step for this week, or bring it to our next session and we will look at it together.\n\n{mentor}', max_length=1000)),
                 ('digest_sent_at', models.DateTimeField(blank=True, editable=False, null=True)),
             ],

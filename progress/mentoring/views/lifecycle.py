@@ -106,11 +106,11 @@ def cohort_delete_view(request, pk):
     cohort = get_cohort_for_mentor(request, pk, owner=True, archived=True)
     if request.method == "POST":
         told = cohort_delete(cohort=cohort, by=request.user)
-        messages.success(
-            request,
-            f"“{cohort.name}” is deleted. Its {told} learner{'' if told == 1 else 's'} "
-            f"{'was' if told == 1 else 'were'} told; their progress is unchanged.",
-        )
+        text = f"“{cohort.name}” is deleted."
+        if told:
+            who = "Its learner was" if told == 1 else f"Its {told} learners were"
+            text += f" {who} told; their progress is unchanged."
+        messages.success(request, text)
         return redirect("cohorts:mentor_home")
     return render(
         request, "cohorts/cohort_delete.html", {"cohort": cohort, "members": cohort.memberships.count()}

@@ -72,7 +72,7 @@ def test_it_tells_a_mentor_what_their_cohorts_need(busy, mentor, mailoutbox):
     assert "- New members: Nell Newbie\n" in body
     assert "- Projects waiting for your review (1): Lena Learner (1)\n" in body
     assert "- Newly stuck on a topic: Stan Stuck (3 weeks)\n" in body
-    assert "- Quiet for 14 days or more: Quinn Quiet\n" in body
+    assert "- Inactive for 14 days or more: Quinn Quiet\n" in body
     assert "- Behind their plan: Bea Behind (" in body and "weeks behind)" in body
     assert "Nell" not in body.split("Projects waiting")[1]  # each list holds only its own learners
 

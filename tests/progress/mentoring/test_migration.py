@@ -13,7 +13,9 @@ BEFORE = [
 AFTER = [("progress", "0007_i13_mentoring"), ("accounts", "0004_i13_user_accept_nudges")]
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialized rollback, like the other tests that flush the database: the rows the data
+# migrations made come back for the tests after it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_existing_cohorts_get_an_owner_a_co_mentor_link_and_names_of_their_own():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)

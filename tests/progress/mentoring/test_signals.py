@@ -92,7 +92,7 @@ def test_finishing_the_topic_ends_it(cohort, learner, leaves):
     _in_progress(learner, leaves[0], days_ago=30)
     progress_set_status(user=learner, topic=leaves[0], status=TopicStatus.DONE)
     row = _row(cohort, learner)
-    assert not row.stuck and row.stuck_since is None
+    assert not row.stuck and row.in_progress_since is None
 
 
 def test_a_topic_that_got_subtopics_since_does_not_count(cohort, learner, leaves):
