@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch
 
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
-from config.validators import validate_single_line_text
+from config.validators import validate_multiline_text, validate_single_line_text
 from progress.mentoring.models import Cohort, Membership, MentorSettings, Nudge
 
 
@@ -198,8 +198,19 @@ class NudgeAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
+class MentorSettingsAdminForm(forms.ModelForm):
+    class Meta:
+        model = MentorSettings
+        fields = ["weekly_digest", "nudge_template"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nudge_template"].validators.append(validate_multiline_text)
+
+
 @admin.register(MentorSettings)
 class MentorSettingsAdmin(admin.ModelAdmin):
+    form = MentorSettingsAdminForm
     list_display = ["user", "weekly_digest", "digest_sent_at"]
     list_filter = ["weekly_digest"]
     search_fields = ["user__email", "user__display_name"]

@@ -295,3 +295,19 @@ def test_the_learners_data_download_holds_their_nudges(client, mentor, cohort, l
     assert data["accounts"]["profile"]["accept_nudges"] is True
     (nudge,) = data["progress"]["nudges"]
     assert (nudge["message"], nudge["from"], nudge["cohort"]) == ("Hi Lena", "Mina Mentor", "Spring cohort")
+
+
+def test_superusers_read_the_nudge_log_in_the_admin_and_editors_do_not(
+    client, superuser, editor, mentor, cohort, learner
+):
+    nudge = Nudge.objects.create(
+        cohort=cohort, cohort_name=cohort.name, sender=mentor, learner=learner, message="Hi there", batch="b"
+    )
+    client.force_login(editor)
+    assert client.get(reverse("admin:progress_nudge_changelist")).status_code == 403
+    assert client.get(reverse("admin:progress_mentorsettings_changelist")).status_code == 403
+    client.force_login(superuser)
+    assert "Lena Learner" in client.get(reverse("admin:progress_nudge_changelist")).text
+    change = client.get(reverse("admin:progress_nudge_change", args=[nudge.pk]))
+    assert change.status_code == 200 and 'name="message"' not in change.text  # read-only
+    assert client.get(reverse("admin:progress_nudge_add")).status_code == 403
