@@ -90,11 +90,11 @@ class LearnerRow:
 
     @property
     def last_active_label(self) -> str:
-        if self.last_active is None:
-            return "Never"
-        if timezone.now() - self.last_active < timedelta(minutes=1):
-            return "Just now"
-        return f"{timesince(self.last_active, depth=1)} ago"
+        return _ago(self.last_active) if self.last_active else "Never"
+
+    @property
+    def last_nudged_label(self) -> str:
+        return _ago(self.last_nudged_at).lower() if self.last_nudged_at else ""
 
     @property
     def is_behind(self) -> bool:
@@ -143,6 +143,12 @@ class LearnerRow:
         if self.plan.status == PlanStatus.COMPLETE:
             return -10_000
         return 0
+
+
+def _ago(moment: datetime) -> str:
+    if timezone.now() - moment < timedelta(minutes=1):
+        return "Just now"
+    return f"{timesince(moment, depth=1)} ago"
 
 
 def annotated_memberships(cohort_ids, *, leaf_ids):

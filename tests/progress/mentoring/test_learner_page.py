@@ -113,7 +113,7 @@ def test_a_mentor_sees_in_progress_projects_but_only_the_links_of_done_ones(
 def test_the_join_page_my_cohorts_and_the_mentors_page_make_the_same_promise(
     client, mentor, cohort, learner, outsider, roadmap
 ):
-    promise = "Its mentors see the status of each of your topics"
+    promise = "A cohort's mentors see the status of each of your topics"
     links = "with the links of the finished ones. They never see your notes, your reflections, or the links of projects still in progress."
     client.force_login(outsider)
     join = client.get(reverse("cohorts:join", kwargs={"token": cohort.invite_token})).text
