@@ -18,6 +18,7 @@ class AccountsConfig(AppConfig):
                 "display_name": user.display_name,
                 "time_zone": user.time_zone,
                 "email_cohort_updates": user.email_cohort_updates,
+                "accept_nudges": user.accept_nudges,
                 "date_joined": user.date_joined,
                 "last_login": user.last_login,
             },

@@ -35,8 +35,12 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "time_zone", "email_cohort_updates"]
-        labels = {"display_name": "Display name", "email_cohort_updates": "Email me about my cohort"}
+        fields = ["display_name", "time_zone", "email_cohort_updates", "accept_nudges"]
+        labels = {
+            "display_name": "Display name",
+            "email_cohort_updates": "Email me about my cohort",
+            "accept_nudges": "Let my mentors nudge me",
+        }
         help_texts = {
             "display_name": "Shown to your mentor and cohort instead of your email address. Up to 80 characters.",
         }

@@ -64,6 +64,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=True,
         help_text="News from your cohort and your mentor's replies, by email.",
     )
+    accept_nudges = models.BooleanField(
+        "let my mentors nudge me",
+        default=True,
+        help_text="A short note from your cohort's mentor when you seem stuck or quiet, on your "
+        "dashboard, and by email if you get emails about your cohort. Your mentors see if this is off.",
+    )
     is_staff = models.BooleanField(
         default=False, help_text="Can sign in to the admin site (editors and superusers)."
     )

@@ -10,7 +10,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("progress.urls")),
-    path("", include("progress.cohort_urls")),
+    path("", include("progress.mentoring.urls")),
     path("", include("roadmap.urls")),
 ]
 

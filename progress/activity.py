@@ -1,4 +1,5 @@
-"""What a learner did when, from the append-only Activity log: recent changes, streak, heatmap.
+"""What a learner did when, from the append-only Activity log: recent changes, streak, heatmap;
+and, beside their latest changes, the messages their mentors sent them.
 
 Days are the learner's own (`user.time_zone`): a change at 23:30 UTC falls on
 the next day for a learner in Asia/Tokyo and on the same day for one in
@@ -12,15 +13,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
+from progress.mentoring.models import Nudge
 from progress.models import Activity, ProjectStatus, TopicStatus
-from progress.presentation import Heatmap, heatmap
+from progress.presentation import Heatmap, heatmap, week_strip
 
 RECENT_CHANGES = 10
+# Mentors' messages stay on the dashboard until dismissed, or for this long.
+MESSAGES_SHOWN_FOR = timedelta(days=30)
+MESSAGES_SHOWN = 5
 
 
 def learner_zone(user) -> zoneinfo.ZoneInfo:
@@ -70,6 +78,11 @@ class ActivitySummary:
         return self.heatmap.active_days
 
     @property
+    def weeks(self):
+        """Changes per week over the last 12 weeks (the mentor's strip), from the same counts."""
+        return week_strip({cell.day: cell.count for cell in self.heatmap.cells}, self.today)
+
+    @property
     def streak_label(self) -> str:
         return f"{self.streak} day{'' if self.streak == 1 else 's'}"
 
@@ -97,36 +110,125 @@ def _label(kind, status: str) -> str:
     return statuses(status).label if status in statuses.values else status
 
 
-def recent_changes(
-    user, structure, *, now: datetime | None = None, limit: int = RECENT_CHANGES
-) -> list[RecentChange]:
-    """The learner's latest status changes, newest first (one query). Titles and addresses come
-    from the roadmap's structure (`roadmap.structure`); a topic or project it no longer holds
-    (another roadmap's) keeps its change, without a link."""
+@dataclass(frozen=True)
+class MentorMessage:
+    """A nudge or notice from a mentor, on the learner's dashboard until they dismiss it."""
+
+    id: int
+    when: datetime
+    is_notice: bool
+    message: str
+    sender: str  # their name as shown, "" once their account is gone
+    cohort_name: str
+    emailed: bool = False
+    dismissed: bool = False
+    just_now: bool = False  # under a minute ago
+
+
+# The learner's latest changes and their mentors' messages, in one statement: the
+# dashboard's budget is six queries (session, user, content version, figures, days,
+# this), and the two lists are both "what happened lately", newest first. Titles
+# and links come from the cached structure, not from joins. Written out because
+# the ORM cannot limit each half of a UNION on SQLite; NULLs are cast so that
+# PostgreSQL can match the halves' column types.
+_CHANGES = """
+    SELECT * FROM (
+        SELECT 'change', a.id, a.created_at, a.kind, a.topic_id, a.project_id, a.from_status, a.to_status,
+            CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT)
+        FROM {activity} a WHERE a.user_id = %s
+        ORDER BY a.created_at DESC, a.id DESC LIMIT %s
+    ) changes
+"""
+# The flags ride in the status columns: "emailed" and "dismissed" as '1' or '0'.
+_MESSAGES = """
+    SELECT * FROM (
+        SELECT 'message', n.id, n.created_at, n.kind, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT),
+            CASE WHEN n.emailed THEN '1' ELSE '0' END, CASE WHEN n.dismissed_at IS NULL THEN '0' ELSE '1' END,
+            n.message, COALESCE(NULLIF(u.display_name, ''), u.email), n.cohort_name
+        FROM {nudge} n LEFT JOIN {user} u ON u.id = n.sender_id
+        WHERE n.learner_id = %s AND {which}
+        ORDER BY n.created_at DESC, n.id DESC LIMIT %s
+    ) messages
+"""
+# The learner's own: what they have not dismissed, of the last 30 days.
+_INBOX = "n.dismissed_at IS NULL AND n.created_at >= %s"
+# A mentor's view: the nudges sent from their cohort, read or not.
+_FROM_COHORT = "n.cohort_id = %s AND n.kind = 'nudge'"
+
+
+def _moment(value) -> datetime:
+    """A timestamp as the database gave it (SQLite may give text or a naive UTC datetime)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return timezone.make_aware(value, timezone.UTC) if timezone.is_naive(value) else value
+
+
+def timeline(
+    user,
+    structure,
+    *,
+    now: datetime | None = None,
+    limit: int = RECENT_CHANGES,
+    from_cohort: int | None = None,
+) -> tuple[list[RecentChange], list[MentorMessage]]:
+    """(the learner's latest status changes, messages to them), both newest first, in one query.
+
+    The messages are the learner's own: their mentors' nudges and notices they
+    have not dismissed, of the last 30 days. With `from_cohort` (a cohort's id:
+    one of its mentors looking at the learner) they are the nudges sent from
+    that cohort instead, read or not."""
     now = now or timezone.now()
-    rows = Activity.objects.filter(user=user).values_list(
-        "kind", "topic_id", "project_id", "from_status", "to_status", "created_at"
-    )[:limit]
+    tables = {
+        "activity": Activity._meta.db_table,
+        "nudge": Nudge._meta.db_table,
+        "user": get_user_model()._meta.db_table,
+    }
+    which, which_params = (
+        (_INBOX, [now - MESSAGES_SHOWN_FOR]) if from_cohort is None else (_FROM_COHORT, [from_cohort])
+    )
+    sql = _CHANGES.format(**tables) + "UNION ALL" + _MESSAGES.format(which=which, **tables)
+    params = [user.pk, limit, user.pk, *which_params, MESSAGES_SHOWN]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # Each half comes sorted, but the UNION need not keep that order.
+    rows = sorted(((_moment(row[2]), row[1], row) for row in rows), reverse=True)
     projects_url = reverse("progress:projects")
-    changes = []
-    for kind, topic_id, project_id, from_status, to_status, created_at in rows:
+    changes, inbox = [], []
+    for when, pk, (source, _pk, _when, kind, topic_id, project_id, from_status, to_status, *message) in rows:
+        text, sender, cohort = message
+        if source == "message":
+            inbox.append(
+                MentorMessage(
+                    id=pk,
+                    when=when,
+                    is_notice=kind == Nudge.Kind.NOTICE,
+                    message=text,
+                    sender=sender or "",
+                    cohort_name=cohort,
+                    emailed=from_status == "1",
+                    dismissed=to_status == "1",
+                    just_now=now - when < timedelta(minutes=1),
+                )
+            )
+            continue
         if kind == Activity.Kind.PROJECT:
             project = structure.project_by_id.get(project_id)
-            title = project.title if project else "A project idea"
-            url = f"{projects_url}#project-{project_id}" if project else ""
+            title, url = (project.title if project else "A project"), f"{projects_url}#project-{project_id}"
         else:
             topic = structure.topic_by_id.get(topic_id)
-            title = topic.title if topic else "A topic"
-            url = f"{structure.phase_by_id[topic.phase_id].url}#{topic.anchor}" if topic else ""
+            if topic is None:  # a topic of another roadmap than the current one
+                continue
+            title, url = topic.title, f"{structure.phase_by_id[topic.phase_id].url}#{topic.anchor}"
         changes.append(
             RecentChange(
-                when=created_at,
+                when=when,
                 title=title,
                 url=url,
                 from_label=_label(kind, from_status),
                 to_label=_label(kind, to_status),
                 is_project=kind == Activity.Kind.PROJECT,
-                just_now=now - created_at < timedelta(minutes=1),
+                just_now=now - when < timedelta(minutes=1),
             )
         )
-    return changes
+    return changes, inbox

@@ -1,158 +1,25 @@
-"""Progress in the admin.
-
-Cohorts and memberships: superusers manage every cohort here; mentors manage
-their own from the site. Editors have no permission on either (migration 0004):
-both show people by email address, and editors edit content only.
+"""Progress in the admin: a learner's own records, for superusers, read-only.
 
 A learner's own records (topic and project progress, plan, path choices,
 activity) are shown to superusers only, read-only: they change through the
 learner's own pages, and the activity log is append-only. Deleting stays
 possible for a superuser clearing up. Private notes are not registered at all:
 they belong to their author.
+
+Cohorts, memberships and nudges are registered by progress.mentoring.admin,
+imported below so the admin's autodiscovery (which imports this module) finds them.
 """
 
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
 
-from accounts.models import User
-from accounts.roles import GROUP_NAMES, Role
-from config.validators import validate_single_line_text
+from progress.mentoring import admin as mentoring_admin  # noqa: F401  (registers cohorts)
 from progress.models import (
     Activity,
-    Cohort,
     LearningPlan,
-    Membership,
     PathChoice,
     ProjectProgress,
     TopicProgress,
 )
-
-
-class UserByEmailField(forms.ModelChoiceField):
-    """A person picked by typing their email address.
-
-    A select of every account would not scale, and no user autocomplete is
-    wired up; an email address the superuser was given works for both."""
-
-    widget = forms.EmailInput
-
-    def __init__(self, **kwargs):
-        super().__init__(queryset=User.objects.all(), to_field_name="email", **kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        try:
-            return self.queryset.get(email__iexact=value.strip())
-        except User.DoesNotExist:
-            raise ValidationError(
-                "No one has an account with this email address.", code="invalid_choice"
-            ) from None
-
-
-class MembershipInlineForm(forms.ModelForm):
-    user = UserByEmailField(label="Learner's email")
-
-    class Meta:
-        model = Membership
-        fields = ["cohort", "user", "joined_at"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # Show the email, not the primary key (the row's user is select_related).
-            self.initial["user"] = self.instance.user.email
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    form = MembershipInlineForm
-    extra = 1
-    readonly_fields = ["name"]
-    fields = ["user", "name", "joined_at"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user")
-
-    @admin.display(description="shown as")
-    def name(self, membership):
-        return membership.user.display_name if membership.pk else ""
-
-
-class CohortAdminForm(forms.ModelForm):
-    class Meta:
-        model = Cohort
-        fields = ["name", "start_date", "mentors"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["name"].validators.append(validate_single_line_text)
-
-
-class MentorListFilter(admin.SimpleListFilter):
-    """Cohorts left without a mentor (their mentor's role was revoked) are found here."""
-
-    title = "mentor"
-    parameter_name = "mentor"
-
-    def lookups(self, request, model_admin):
-        return [("none", "No mentor"), ("some", "Has a mentor")]
-
-    def queryset(self, request, queryset):
-        without = Cohort.objects.without_mentor().values("pk")
-        if self.value() == "none":
-            return queryset.filter(pk__in=without)
-        if self.value() == "some":
-            return queryset.exclude(pk__in=without)
-        return queryset
-
-
-@admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
-    form = CohortAdminForm
-    inlines = [MembershipInline]
-    list_display = ["name", "mentor_names", "learner_count", "start_date", "created_at"]
-    list_filter = [MentorListFilter, "start_date", "created_at"]
-    search_fields = ["name", "mentors__display_name", "mentors__email"]
-    list_select_related = False  # no foreign keys; mentors come from one prefetch
-    # The Mentors group is small, so every mentor fits in a two-pane picker.
-    filter_horizontal = ["mentors"]
-    readonly_fields = ["invite_link", "created_at"]
-    fields = ["name", "start_date", "mentors", "invite_link", "created_at"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(learner_count=Count("memberships", distinct=True))
-            .prefetch_related(
-                Prefetch("mentors", queryset=User.objects.filter(groups__name=GROUP_NAMES[Role.MENTOR]))
-            )
-        )
-
-    @admin.display(description="mentors")
-    def mentor_names(self, cohort):
-        return ", ".join(str(mentor) for mentor in cohort.mentors.all()) or "no mentor"
-
-    @admin.display(description="learners", ordering="learner_count")
-    def learner_count(self, cohort):
-        return cohort.learner_count
-
-    @admin.display(description="join link")
-    def invite_link(self, cohort):
-        return cohort.get_invite_path() if cohort.pk else "Made when the cohort is saved."
-
-
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    form = MembershipInlineForm
-    list_display = ["user", "cohort", "joined_at"]
-    list_filter = ["cohort", "joined_at"]
-    search_fields = ["cohort__name", "user__display_name", "user__email"]
-    list_select_related = ["user", "cohort"]
-    fields = ["cohort", "user", "joined_at"]
 
 
 class ReadOnlyForSuperusers(admin.ModelAdmin):

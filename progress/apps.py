@@ -6,16 +6,17 @@ class ProgressConfig(AppConfig):
     verbose_name = "Learner progress"
 
     def export_user_data(self, user) -> dict:
-        """The learner's progress for "Your data": statuses, notes, projects, plan, path, activity, cohorts.
+        """The learner's progress for "Your data": statuses, notes, projects, plan, path, activity, cohorts,
+        and the nudges their mentors sent them.
 
         Content is named by its stable key (and title, for people), so the
         download still means something after the roadmap is edited."""
         from progress.activity import local_today
         from progress.figures import learner_figures
+        from progress.mentoring.models import Membership, Nudge
         from progress.models import (
             Activity,
             LearningPlan,
-            Membership,
             PathChoice,
             ProjectProgress,
             TopicNote,
@@ -98,6 +99,20 @@ class ProgressConfig(AppConfig):
             "mentored_cohorts": [
                 {"cohort": cohort.name, "start_date": cohort.start_date, "created_at": cohort.created_at}
                 for cohort in user.mentored_cohorts.order_by("created_at", "id")
+            ],
+            "nudges": [
+                {
+                    "at": nudge.created_at,
+                    "kind": nudge.kind,
+                    "from": str(nudge.sender) if nudge.sender else None,
+                    "cohort": nudge.cohort_name,
+                    "message": nudge.message,
+                    "emailed": nudge.emailed,
+                    "dismissed_at": nudge.dismissed_at,
+                }
+                for nudge in Nudge.objects.filter(learner=user)
+                .select_related("sender")
+                .order_by("created_at", "id")
             ],
         }
 

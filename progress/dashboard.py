@@ -2,14 +2,22 @@
 
 Three queries besides the content version: the learner's figures
 (`progress.figures`, one UNION), the activity per day, and the ten latest
-changes. With the session and the user, the page stays within six
+changes together with their mentors' messages (`progress.activity.timeline`,
+one UNION). With the session and the user, the page stays within six
 (tests/progress/test_dashboard.py).
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from progress.activity import ActivitySummary, RecentChange, activity_summary, local_today, recent_changes
+from progress.activity import (
+    ActivitySummary,
+    MentorMessage,
+    RecentChange,
+    activity_summary,
+    local_today,
+    timeline,
+)
 from progress.figures import Figures, learner_figures
 from progress.models import TopicStatus
 from roadmap import structure as roadmap_structure
@@ -38,6 +46,7 @@ class Dashboard:
     figures: Figures
     activity: ActivitySummary
     recent: list[RecentChange]
+    messages: list[MentorMessage]
 
     @property
     def roadmap(self):
@@ -86,17 +95,16 @@ class Dashboard:
         return self.recent[0].when if self.recent else None
 
 
-def dashboard_for(user, *, now: datetime | None = None, cohort_start: date | None = None) -> Dashboard | None:
+def dashboard_for(user, *, now: datetime | None = None, cohort=None) -> Dashboard | None:
     """The learner's dashboard, or None before any roadmap is loaded.
 
-    `cohort_start` (a mentor looking from their cohort) stands in for the
-    plan's start while the learner has no plan of their own."""
+    `cohort`, for one of its mentors looking at the learner: its start date
+    stands in for the plan's start while the learner has no plan of their own,
+    and the messages are the nudges sent from it (the learner's own stay theirs)."""
+    cohort_start = cohort.start_date if cohort is not None else None
     structure = roadmap_structure.current()
     if structure.roadmap is None:
         return None
     figures = learner_figures(user, structure, today=local_today(user, now), cohort_start=cohort_start)
-    return Dashboard(
-        figures=figures,
-        activity=activity_summary(user, now=now),
-        recent=recent_changes(user, structure, now=now),
-    )
+    recent, inbox = timeline(user, structure, now=now, from_cohort=cohort.pk if cohort is not None else None)
+    return Dashboard(figures=figures, activity=activity_summary(user, now=now), recent=recent, messages=inbox)

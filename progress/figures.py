@@ -34,8 +34,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from progress import plan as plans
+from progress.mentoring.models import Cohort, Membership
 from progress.models import (
-    Membership,
+    LearningPlan,
     Pace,
     PathChoice,
     ProjectProgress,
@@ -357,8 +358,6 @@ _FACTS = """
 
 
 def _tables() -> dict[str, str]:
-    from progress.models import Cohort, LearningPlan
-
     return {
         "progress": TopicProgress._meta.db_table,
         "topic": Topic._meta.db_table,

@@ -1,4 +1,4 @@
-"""How figures are drawn: progress bars and the activity heatmap, as SVG geometry and words.
+"""How figures are drawn: progress bars, the activity heatmap and weekly strip, as SVG geometry and words.
 
 Nothing here reads the database or counts anything; it draws what
 `progress.figures` and `progress.activity` computed. Geometry goes into SVG
@@ -204,3 +204,68 @@ def heatmap(counts: dict[date, int], today: date, *, weeks: int = HEATMAP_WEEKS)
         for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"))
     ]
     return result
+
+
+# The weekly strip: changes per week, one bar per week (a mentor's view of a learner).
+
+STRIP_WEEKS = 12
+BAR, BAR_STEP, BAR_MAX = 14, 18, 40  # bar width, distance between bars, tallest bar
+
+
+@dataclass(frozen=True, slots=True)
+class WeekBar:
+    monday: date
+    count: int
+    x: int
+    y: int
+    height: int
+
+    @property
+    def label(self) -> str:
+        changes = "No changes" if not self.count else f"{self.count} change{'' if self.count == 1 else 's'}"
+        monday = self.monday
+        return f"{changes} in the week of {monday.day} {MONTHS[monday.month - 1]} {monday.year}"
+
+
+@dataclass
+class WeekStrip:
+    bars: list[WeekBar]
+    width: int
+    height: int = BAR_MAX + 1
+
+    @property
+    def total(self) -> int:
+        return sum(bar.count for bar in self.bars)
+
+    @property
+    def active_weeks(self) -> int:
+        return sum(1 for bar in self.bars if bar.count)
+
+    @property
+    def first_monday(self) -> date:
+        return self.bars[0].monday
+
+
+def week_strip(counts: dict[date, int], today: date, *, weeks: int = STRIP_WEEKS) -> WeekStrip:
+    """`weeks` bars of changes per week (Monday to Sunday), the last one today's week; each
+    bar's height is its share of the busiest week's, and a week with any change shows."""
+    first_monday = today - timedelta(days=today.weekday(), weeks=weeks - 1)
+    totals = [0] * weeks
+    for day, count in counts.items():
+        index = (day - first_monday).days // 7
+        if 0 <= index < weeks and day <= today:
+            totals[index] += count
+    peak = max(totals) or 1
+    bars = []
+    for index, count in enumerate(totals):
+        height = max(round(BAR_MAX * count / peak), 2) if count else 0
+        bars.append(
+            WeekBar(
+                monday=first_monday + timedelta(weeks=index),
+                count=count,
+                x=index * BAR_STEP,
+                y=BAR_MAX - height,
+                height=height,
+            )
+        )
+    return WeekStrip(bars=bars, width=weeks * BAR_STEP - (BAR_STEP - BAR))

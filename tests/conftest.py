@@ -54,11 +54,11 @@ def outsider(django_user_model):
 def mentor(django_user_model, learner):
     """A mentor of the cohort the `learner` belongs to (see the `cohort` fixture)."""
     from accounts.roles import role_grant
-    from progress.models import Cohort, Membership
+    from progress.mentoring.models import Cohort, Membership
 
     user = _make_user(django_user_model, "mentor@example.com", display_name="Mina Mentor")
     role_grant(user=user, role="mentor")
-    cohort = Cohort.objects.create(name="Spring cohort")
+    cohort = Cohort.objects.create(name="Spring cohort", owner=user)
     cohort.mentors.add(user)
     Membership.objects.create(cohort=cohort, user=learner)
     return user

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import progress.models
+import progress.mentoring.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=120)),
                 ('start_date', models.DateField(blank=True, help_text='Optional. Members who have not set a plan of their own start their plan on this date.', null=True)),
-                ('invite_token', models.CharField(default=progress.models.new_invite_token, editable=False, max_length=64, unique=True)),
+                ('invite_token', models.CharField(default=progress.mentoring.models.new_invite_token, editable=False, max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('mentors', models.ManyToManyField(help_text='People with the mentor role who follow this cohort (one or more).', limit_choices_to={'groups__name': 'Mentors'}, related_name='mentored_cohorts', to=settings.AUTH_USER_MODEL)),
             ],

@@ -73,6 +73,7 @@ def test_it_holds_the_profile_roles_and_email_addresses(client, editor):
         "display_name": "Edith Editor",
         "time_zone": "Europe/Lisbon",
         "email_cohort_updates": True,
+        "accept_nudges": True,
         "date_joined": accounts["profile"]["date_joined"],
         "last_login": accounts["profile"]["last_login"],
     }

@@ -312,6 +312,12 @@ def _arguments(name: str, params: frozenset[str], people: dict) -> list[dict]:
         ]
     if name == "progress:project_progress" and people.get("project"):
         return [{"pk": people["project"].pk}]
+    if name == "cohorts:mentor_invite" and people.get("cohort"):
+        return [{"token": people["cohort"].mentor_invite_token}]
+    if name == "cohorts:digest_unsubscribe" and people.get("mentor"):
+        from progress.mentoring.digest import unsubscribe_token
+
+        return [{"token": unsubscribe_token(people["mentor"])}]
     if namespace == "cohorts" and people.get("cohort"):
         cohort = people["cohort"]
         values = {
@@ -357,6 +363,12 @@ def candidate_pages(people: dict, *, admin: bool) -> list[Page]:
             pages.append(Page(name, reverse(name)))
         else:
             pages += [Page(name, reverse(name, kwargs=kwargs)) for kwargs in _arguments(name, params, people)]
+    # The nudge page with a learner ticked, as the cohort table opens it.
+    if people.get("learner"):
+        ticked = f"?learner={people['learner'].pk}"
+        pages = [
+            Page(page.name, page.path + ticked) if page.name == "cohorts:nudge" else page for page in pages
+        ]
     if admin:
         pages += _admin_pages()
     pages.append(Page("404", "/this-page-does-not-exist/", status=404))
@@ -417,10 +429,19 @@ def people(learner, editor, mentor) -> dict:
             reflection="Smaller than I planned, and better for it.",
         )
     people = {"anonymous": None, "learner": learner, "editor": editor, "mentor": mentor, "project": project}
-    try:
-        from progress.services_cohorts import cohort_create, membership_join
-    except ImportError:  # cohorts are not built yet
-        return people
+    from progress.mentoring.services import cohort_create, membership_join, nudge_send
+
     cohort = cohort_create(mentor=mentor, name="Spring cohort")
     membership_join(cohort=cohort, user=learner)
+    # A nudge on the learner's dashboard, and a cohort of last year in the mentor's archive.
+    nudge_send(
+        sender=mentor,
+        cohort=cohort,
+        learners=[learner],
+        template="Hi {name}, how is it going?",
+        batch="people-0123456789",
+    )
+    last_year = cohort_create(mentor=mentor, name="Last year's cohort")
+    membership_join(cohort=last_year, user=learner)
+    last_year.archive()
     return {**people, "cohort": cohort}

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from roadmap.models import Phase, Resource, Topic
-from tests.browser.conftest import screenshot, sign_in, url_exists
+from tests.browser.conftest import artifact_path, screenshot, sign_in, url_exists
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -244,7 +244,7 @@ def test_it_shows_the_public_a_resource_link_an_editor_changed(site, page, edito
 def test_it_lets_a_mentor_sort_a_cohort_open_a_learner_and_download_it(site, page, people):
     if not url_exists(COHORT, pk=1):
         pytest.skip("cohorts are not built yet")
-    from progress.services_cohorts import membership_join
+    from progress.mentoring.services import membership_join
 
     cohort = people["cohort"]
     other = User.objects.create_user(email="ada@example.com", password=PASSWORD, display_name="Ada Another")
@@ -258,7 +258,7 @@ def test_it_lets_a_mentor_sort_a_cohort_open_a_learner_and_download_it(site, pag
 
     names = page.locator("table tbody th[scope=row]")
     expect(names).to_have_count(2)
-    name_header = page.locator("table thead th").first
+    name_header = page.locator("table thead th.cohort-table__name")
     name_header.get_by_role("link").click()
     expect(name_header).to_have_attribute("aria-sort", re.compile("ascending|descending"))
     first_order = names.all_inner_texts()
@@ -279,3 +279,110 @@ def test_it_lets_a_mentor_sort_a_cohort_open_a_learner_and_download_it(site, pag
     assert len(rows) == 3, rows  # a header and the two learners
     assert people["learner"].display_name in text
     assert other.display_name in text
+
+
+def _stuck_learners(cohort, names):
+    """Members of the cohort, each with a topic in progress untouched for 25 days."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from progress.mentoring.services import membership_join
+    from progress.models import TopicProgress, TopicStatus
+    from progress.services import progress_set_status
+
+    topic = Topic.objects.filter(children=None).order_by("pk").first()
+    users = []
+    for name in names:
+        user = User.objects.create_user(email=f"{name.split()[0].lower()}@example.com", display_name=name)
+        membership_join(cohort=cohort, user=user)
+        progress_set_status(user=user, topic=topic, status=TopicStatus.IN_PROGRESS)
+        users.append(user)
+    TopicProgress.objects.filter(user__in=users).update(updated_at=timezone.now() - timedelta(days=25))
+    return users
+
+
+def test_it_lets_a_mentor_triage_a_cohort_without_javascript(site, new_context, people, mailoutbox):
+    """Filter on stuck, nudge two learners, archive the cohort: plain forms and links throughout."""
+    from progress.mentoring.models import Nudge
+
+    cohort = people["cohort"]
+    stuck = _stuck_learners(cohort, ["Sofia Stuck", "Tariq Tangled"])
+    mailoutbox.clear()  # what setting up sent
+    context = new_context(java_script_enabled=False)
+    sign_in(context, site, people["mentor"])
+    page = context.new_page()
+
+    page.goto(site.url + reverse("cohorts:mentor_home"))
+    page.get_by_role("link", name=cohort.name, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(cohort.name)
+    names = page.locator("table tbody th[scope=row]")
+    expect(names).to_have_count(3)
+
+    page.get_by_role("navigation", name="Show learners").get_by_role(
+        "link", name=re.compile("Stuck 21")
+    ).click()
+    expect(page).to_have_url(re.compile(r"[?&]show=stuck$"))
+    expect(names).to_have_text(["Sofia Stuck", "Tariq Tangled"])
+    expect(page.locator("tbody .signal--stuck")).to_have_text(["Stuck 3 weeks", "Stuck 3 weeks"])
+    screenshot(page, "cohort-stuck")
+
+    for user in stuck:
+        page.get_by_label(f"Select {user.display_name}").check()
+    page.get_by_role("button", name="Nudge selected learners").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nudge 2 learners")
+    message = page.get_by_role("textbox", name="Message")
+    message.fill("Hi {name}, the topic you started a few weeks ago: want to look at it together on Thursday?")
+    screenshot(page, "nudge")
+    page.get_by_role("button", name="Send 2 nudges").click()
+    expect(page.locator(".messages")).to_contain_text("Nudged Sofia Stuck and Tariq Tangled.")
+    assert sorted(email.to[0] for email in mailoutbox) == ["sofia@example.com", "tariq@example.com"]
+    assert "Hi Sofia Stuck, the topic you started" in Nudge.objects.get(learner=stuck[0]).message
+    expect(page.locator("tbody .cohort-table__nudged")).to_have_count(3)  # and the learner, nudged before
+
+    page.get_by_role("button", name="Archive the cohort").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your cohorts")
+    expect(page.locator(".messages")).to_contain_text("is archived")
+    archive = page.get_by_role("region", name="Archived cohorts")
+    expect(archive.get_by_role("link", name=cohort.name, exact=True)).to_be_visible()
+    screenshot(page, "mentor-home-archived")
+    cohort.refresh_from_db()
+    assert cohort.is_archived
+
+    learner = context.browser.new_context(java_script_enabled=False)
+    try:
+        sign_in(learner, site, stuck[0])
+        dashboard = learner.new_page()
+        dashboard.goto(site.url + reverse("progress:dashboard"))
+        messages = dashboard.get_by_role("region", name="From your mentors")
+        expect(messages).to_contain_text("Hi Sofia Stuck, the topic you started")
+        screenshot(dashboard, "dashboard-nudged")
+    finally:
+        learner.close()
+
+
+def test_the_cohort_table_keeps_the_learners_name_in_view_on_a_phone(site, page, people):
+    cohort = people["cohort"]
+    sign_in(page.context, site, people["mentor"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site.url + cohort.get_absolute_url())
+    wrap = page.locator(".cohort-table-wrap")
+    name = page.locator("tbody th[scope=row]").first
+    tick = page.locator("tbody td.cohort-table__pick").first
+    assert wrap.evaluate("element => element.scrollWidth > element.clientWidth"), (
+        "the table fits: nothing to scroll"
+    )
+    name.scroll_into_view_if_needed()
+    before = name.bounding_box()
+    wrap.evaluate("element => { element.scrollLeft = element.scrollWidth; }")
+    page.wait_for_function("document.querySelector('.cohort-table-wrap').scrollLeft > 100")
+    after = name.bounding_box()
+    assert abs(after["x"] - before["x"]) < 1, (before, after)
+    assert abs(tick.bounding_box()["x"] - wrap.bounding_box()["x"]) < 2
+    # The name is drawn over the scrolled cells, not under them.
+    covering = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('th') !== null",
+        [after["x"] + after["width"] / 2, after["y"] + after["height"] / 2],
+    )
+    assert covering
+    page.screenshot(path=str(artifact_path("screenshots", "cohort-table-scrolled-phone.png")))

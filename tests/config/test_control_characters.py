@@ -5,9 +5,10 @@ instead of showing. Line breaks and tabs stay welcome where text has lines."""
 import pytest
 from django.urls import reverse
 
-from progress.models import Cohort, ProjectIdea, ProjectProgress, TopicNote
+from progress.mentoring.models import Cohort
+from progress.models import ProjectIdea, ProjectProgress, TopicNote
 from roadmap.models import Topic
-from tests.progress.cohort_helpers import done_project
+from tests.progress.mentoring.helpers import done_project
 
 pytestmark = pytest.mark.django_db
 

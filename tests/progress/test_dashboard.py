@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from progress.mentoring.models import Nudge
 from progress.models import Activity, LearningPlan, Pace, PathChoice, TopicProgress, TopicStatus
 from progress.services import progress_set_status, project_update
 from roadmap.models import Phase, ProjectIdea, Topic
@@ -159,12 +160,36 @@ def test_it_hides_other_learners_progress(client, learner, outsider, roadmap):
     assert topic.title not in response.content.decode().split('id="recent-title"')[1]
 
 
-def test_it_costs_a_fixed_number_of_queries(client, heavy, django_assert_max_num_queries):
+def test_it_costs_a_fixed_number_of_queries(client, heavy, mentor, cohort, django_assert_max_num_queries):
+    # Mentors' messages: forty nudges, a few dismissed, a few too old, a notice.
+    Nudge.objects.bulk_create(
+        Nudge(
+            cohort=cohort,
+            cohort_name=cohort.name,
+            sender=mentor,
+            learner=heavy,
+            message=f"Nudge {i}",
+            batch=f"b{i}",
+            created_at=timezone.now() - timedelta(days=i),
+            dismissed_at=timezone.now() if i % 7 == 0 else None,
+            kind=Nudge.Kind.NOTICE if i == 3 else Nudge.Kind.NUDGE,
+        )
+        for i in range(40)
+    )
     client.force_login(heavy)
     client.get(URL)  # the content, read once into the cached structure
-    # Session, user, content version, the learner's figures, activity per day, latest changes.
+    # Session, user, content version, the learner's figures, activity per day, latest changes
+    # with their mentors' messages.
     with django_assert_max_num_queries(6):
         response = client.get(URL)
+    assert [message.message for message in response.context["dashboard"].messages] == [
+        "Nudge 1",
+        "Nudge 2",
+        "Nudge 3",
+        "Nudge 4",
+        "Nudge 5",
+    ]
+    assert [message.is_notice for message in response.context["dashboard"].messages][2]
     assert response.status_code == 200
     dashboard = response.context["dashboard"]
     assert (

@@ -203,7 +203,11 @@ def everywhere(client, mentor_client, learner, cohort):
     completed, leaves = seen["phase page"]
     percent = 100 * completed // leaves
     table = mentor_client.get(f"/cohorts/{cohort.pk}/").text
-    row = re.search(r'<tr>\s*<th scope="row" class="cohort-table__name">.*?</tr>', table, re.S).group(0)
+    row = re.search(
+        r'<tr>\s*(?:<td class="cohort-table__pick">.*?</td>\s*)?<th scope="row" class="cohort-table__name">.*?</tr>',
+        table,
+        re.S,
+    ).group(0)
     seen["cohort table"] = _ints(r'class="cohort-table__phase">.*?(\d+)%</td>', row)[0]
     export = list(
         csv.reader(io.StringIO(mentor_client.get(f"/cohorts/{cohort.pk}/export.csv").content.decode()))

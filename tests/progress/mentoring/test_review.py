@@ -17,7 +17,7 @@ from progress.models import (
     TopicStatus,
 )
 from roadmap.models import ProjectIdea, Topic
-from tests.progress.cohort_helpers import done_project
+from tests.progress.mentoring.helpers import done_project
 
 pytestmark = pytest.mark.django_db
 
@@ -103,8 +103,8 @@ def test_it_costs_a_fixed_number_of_queries(
     client.force_login(mentor)
     client.get(_learner_url(cohort, busy_learner))  # the content, read once into the cached structure
     # Session, user, content version, the cohort, the membership, the learner's figures, their
-    # activity per day and latest changes, their projects.
-    with django_assert_max_num_queries(9):
+    # activity per day, latest changes with the cohort's nudges, their projects, their topics in progress.
+    with django_assert_max_num_queries(10):
         response = client.get(_learner_url(cohort, busy_learner))
     assert len(response.context["projects"]) == ProjectIdea.objects.count()
 
@@ -190,7 +190,7 @@ def test_a_superuser_may_look_but_not_review(client, superuser, cohort, learner,
 
 
 def test_another_mentor_cannot_review(client, cohort, learner, roadmap, django_user_model):
-    from tests.progress.cohort_helpers import make_mentor
+    from tests.progress.mentoring.helpers import make_mentor
 
     row = done_project(learner)
     client.force_login(make_mentor(django_user_model))

@@ -8,7 +8,7 @@ mentor, a non-mentor on mentor-only pages), sign-in for anonymous visitors.
 import pytest
 from django.urls import reverse
 
-from tests.progress.cohort_helpers import done_project, make_mentor
+from tests.progress.mentoring.helpers import done_project, make_mentor
 
 PEOPLE = ["anonymous", "learner", "outsider", "mentor", "other_mentor", "editor", "superuser"]
 
@@ -48,6 +48,13 @@ def _urls(cohort, learner, project_row):
             reverse("cohorts:review", kwargs={**member, "project_id": project_row.project_id}),
         ),
         "leave": ("get", reverse("cohorts:leave", kwargs=ids)),
+        "nudge": ("get", reverse("cohorts:nudge", kwargs=ids) + f"?learner={learner.pk}"),
+        "mentors": ("get", reverse("cohorts:mentors", kwargs=ids)),
+        "delete": ("get", reverse("cohorts:delete", kwargs=ids)),
+        "archive": ("post", reverse("cohorts:archive", kwargs=ids)),
+        "restore": ("post", reverse("cohorts:restore", kwargs=ids)),
+        "mentor_invite_regenerate": ("post", reverse("cohorts:mentor_invite_regenerate", kwargs=ids)),
+        "settings": ("get", reverse("cohorts:settings")),
     }
 
 
@@ -65,6 +72,13 @@ MATRIX = {
     "learner": (LOGIN, MISSING, MISSING, OK, MISSING, MISSING, OK),
     "review": (LOGIN, MISSING, MISSING, DONE, MISSING, MISSING, FORBIDDEN),
     "leave": (LOGIN, OK, MISSING, MISSING, MISSING, MISSING, MISSING),
+    "nudge": (LOGIN, MISSING, MISSING, OK, MISSING, MISSING, FORBIDDEN),
+    "mentors": (LOGIN, MISSING, MISSING, OK, MISSING, MISSING, OK),
+    "delete": (LOGIN, MISSING, MISSING, OK, MISSING, MISSING, FORBIDDEN),
+    "archive": (LOGIN, MISSING, MISSING, DONE, MISSING, MISSING, FORBIDDEN),
+    "restore": (LOGIN, MISSING, MISSING, DONE, MISSING, MISSING, FORBIDDEN),
+    "mentor_invite_regenerate": (LOGIN, MISSING, MISSING, DONE, MISSING, MISSING, FORBIDDEN),
+    "settings": (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, OK),
 }
 
 
@@ -86,7 +100,7 @@ def test_it_lets_in_exactly_who_may_see_the_page(client, people, cohort, learner
 def test_it_hides_a_learner_from_a_mentor_of_another_cohort_they_are_not_in(
     client, cohort, learner, django_user_model
 ):
-    from progress.models import Cohort
+    from progress.mentoring.models import Cohort
 
     other_mentor = make_mentor(django_user_model)
     other = Cohort.objects.create(name="Other")
@@ -119,6 +133,14 @@ def test_it_hides_a_learner_who_left_at_once(client, cohort, learner, mentor):
         ("delete", "cohorts:rename"),
         ("put", "cohorts:new"),
         ("delete", "cohorts:leave"),
+        ("get", "cohorts:archive"),
+        ("get", "cohorts:restore"),
+        ("put", "cohorts:delete"),
+        ("put", "cohorts:nudge"),
+        ("post", "cohorts:mentors"),
+        ("get", "cohorts:mentor_invite_regenerate"),
+        ("get", "cohorts:mentor_remove"),
+        ("delete", "cohorts:settings"),
     ],
 )
 def test_it_rejects_wrong_methods(client, mentor, cohort, learner, method, name):
@@ -128,6 +150,8 @@ def test_it_rejects_wrong_methods(client, mentor, cohort, learner, method, name)
         "cohorts:new": {},
         "cohorts:learner": {"pk": cohort.pk, "user_id": learner.pk},
         "cohorts:review": {"pk": cohort.pk, "user_id": learner.pk, "project_id": 1},
+        "cohorts:mentor_remove": {"pk": cohort.pk, "user_id": learner.pk},
+        "cohorts:settings": {},
     }.get(name, {"pk": cohort.pk})
     client.force_login(mentor)
     assert getattr(client, method)(reverse(name, kwargs=kwargs)).status_code == 405

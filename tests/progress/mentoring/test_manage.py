@@ -5,8 +5,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from progress.models import Cohort, Membership, TopicProgress
-from tests.progress.cohort_helpers import make_mentor
+from progress.mentoring.models import Cohort, Membership
+from progress.models import TopicProgress
+from tests.progress.mentoring.helpers import make_mentor
 
 pytestmark = pytest.mark.django_db
 

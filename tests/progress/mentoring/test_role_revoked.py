@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from progress.models import Cohort
-from tests.progress.cohort_helpers import done_project, make_mentor
+from progress.mentoring.models import Cohort
+from tests.progress.mentoring.helpers import done_project, make_mentor
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,14 @@ def _answers(client, cohort, learner, project_row) -> dict[str, int]:
         ).status_code,
         "regenerate": client.post(reverse("cohorts:regenerate", kwargs={"pk": cohort.pk})).status_code,
         "review": client.post(review, {"comment": "Still here"}).status_code,
+        "nudge": client.post(
+            reverse("cohorts:nudge", kwargs={"pk": cohort.pk}),
+            {"learner": learner.pk, "message": "Hi", "batch": "a-one-time-key-0123456789"},
+        ).status_code,
+        "mentors": client.get(reverse("cohorts:mentors", kwargs={"pk": cohort.pk})).status_code,
+        "archive": client.post(reverse("cohorts:archive", kwargs={"pk": cohort.pk})).status_code,
+        "delete": client.post(reverse("cohorts:delete", kwargs={"pk": cohort.pk})).status_code,
+        "settings": client.get(reverse("cohorts:settings")).status_code,
     }
 
 
@@ -43,6 +51,11 @@ CLOSED = {
     "rename": 404,
     "regenerate": 404,
     "review": 404,
+    "nudge": 404,
+    "mentors": 404,
+    "archive": 404,
+    "delete": 404,
+    "settings": 403,
 }
 
 
@@ -55,7 +68,8 @@ def test_revoking_the_role_ends_access_to_every_cohort_page(client, mentor, coho
 
     assert _answers(client, cohort, learner, project_row) == CLOSED
     cohort.refresh_from_db()
-    assert (cohort.name, cohort.invite_token) == ("Spring cohort", token)
+    assert (cohort.name, cohort.invite_token, cohort.archived_at) == ("Spring cohort", token, None)
+    assert not cohort.nudges.exists()
     project_row.refresh_from_db()
     assert project_row.reviewed_at is None
 

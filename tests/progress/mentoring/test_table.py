@@ -10,11 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from progress.mentoring.models import Cohort, Membership, Nudge
 from progress.models import (
     Activity,
-    Cohort,
     LearningPlan,
-    Membership,
     Pace,
     PathChoice,
     ProjectProgress,
@@ -23,7 +22,7 @@ from progress.models import (
     TopicStatus,
 )
 from roadmap.models import Phase, ProjectIdea, Topic
-from tests.progress.cohort_helpers import done_project
+from tests.progress.mentoring.helpers import done_project
 
 pytestmark = pytest.mark.django_db
 
@@ -352,17 +351,26 @@ def test_the_cohort_page_costs_the_same_queries_for_5_and_1000_learners(
     now = timezone.now()
 
     def join(count, start):
+        """Learners with topics done, a third of them stuck on one for a month, a fifth who joined
+        a fortnight ago and never started, some with a plan, some nudged."""
         users = django_user_model.objects.bulk_create(
             django_user_model(email=f"many{i}@example.com", display_name=f"Many {i:04}", password="!")
             for i in range(start, start + count)
         )
-        Membership.objects.bulk_create(Membership(cohort=cohort, user=user) for user in users)
+        Membership.objects.bulk_create(
+            Membership(cohort=cohort, user=user, joined_at=now - timedelta(days=14)) for user in users
+        )
+        idle = users[::5]
         TopicProgress.objects.bulk_create(
             (
                 TopicProgress(
-                    user=user, topic=leaves[(i * 7 + k) % 199], status=TopicStatus.DONE, updated_at=now
+                    user=user,
+                    topic=leaves[(i * 7 + k) % 199],
+                    status=TopicStatus.IN_PROGRESS if k == 0 and i % 3 == 0 else TopicStatus.DONE,
+                    updated_at=now - timedelta(days=30 if k == 0 else 1),
                 )
                 for i, user in enumerate(users)
+                if user not in idle
                 for k in range(10)
             ),
             batch_size=5000,
@@ -370,16 +378,30 @@ def test_the_cohort_page_costs_the_same_queries_for_5_and_1000_learners(
         LearningPlan.objects.bulk_create(
             LearningPlan(user=user, start_date=date.today() - timedelta(days=60)) for user in users[::2]
         )
+        Nudge.objects.bulk_create(
+            Nudge(
+                cohort=cohort, cohort_name=cohort.name, sender=mentor, learner=user, message="Hi", batch="b"
+            )
+            for user in users[::4]
+        )
 
-    def queries():
+    def queries(**query):
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(_url(cohort, sort="-overall")).status_code == 200
-        return len(captured)
+            response = client.get(_url(cohort, **query))
+            assert response.status_code == 200
+        return len(captured), response
 
     join(4, 0)  # and the learner of the shared fixtures: five
     client.force_login(mentor)
     client.get(_url(cohort))
-    few = queries()
+    few, _response = queries(sort="-overall")
+    few_stuck, _response = queries(show="stuck", sort="-signals")
     join(995, 4)
     assert cohort.memberships.count() == 1000
-    assert queries() == few <= 6
+    many, response = queries(sort="-overall")
+    many_stuck, stuck = queries(show="stuck", sort="-signals")
+    assert many == few == many_stuck == few_stuck <= 6
+    counts = {item["key"]: item["count"] for item in response.context["filters"]}
+    assert counts["stuck"] == 266  # every third of them, but for the ones who never started
+    assert counts["not_started"] == 200
+    assert len(stuck.context["rows"]) == 100 and all(row.stuck for row in stuck.context["rows"])

@@ -1,27 +1,38 @@
-"""Cohorts, read side: the cohort table and the mentor's overview of their cohorts.
+"""Cohorts, read side: the cohort table, its signals, and the mentor's overview of their cohorts.
 
 Whatever the number of learners, the figures of a set of cohorts cost two
 queries besides the content version: the memberships (with each learner,
-their saved plan, last activity, project counts and latest cohort start) and
-the read model's per-phase counts for all of them
+their saved plan, last activity, project counts, latest cohort start and what
+the signals need) and the read model's per-phase counts for all of them
 (`progress.figures.many_learner_figures`). A mentor sees the same figures the
 learner sees, computed by the same code.
 
+Signals, each a filter of the table and a chip in its "Signals" column:
+- behind plan: the read model's plan status;
+- inactive ("gone quiet"): nothing changed for 14 days (`INACTIVE_AFTER`);
+- stuck: a topic in progress for 21 days or more without a change (`STUCK_AFTER`):
+  the oldest `updated_at` of the learner's in-progress leaves (the status upsert
+  keeps `updated_at` while the status stays the same);
+- not started: joined the cohort 7 or more days ago with nothing marked
+  (`NOT_STARTED_AFTER`): no topic or project in any status but "not started";
+- needs review: a done project no mentor has reviewed.
+
 Who may see what is asked through `Cohort.objects.visible_to(user)` and the
-access helpers in `progress.views.cohorts`; nothing here checks permissions.
+access helpers in `progress.mentoring.access`; nothing here checks permissions.
 """
 
 import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.timesince import timesince
 
 from progress.activity import local_today
 from progress.figures import Figures, PlanInput, many_learner_figures
-from progress.models import Activity, Cohort, LearningPlan, Membership, ProjectStatus
+from progress.mentoring.models import Cohort, Membership, Nudge
+from progress.models import Activity, LearningPlan, ProjectProgress, ProjectStatus, TopicProgress, TopicStatus
 from progress.plan import PlanStatus
 from progress.presentation import percent_width
 from roadmap import structure as roadmap_structure
@@ -30,6 +41,10 @@ from roadmap import structure as roadmap_structure
 # never changed anything counts from when they signed up, so a newcomer who
 # joined yesterday is not flagged, and one who signed up months ago is.
 INACTIVE_AFTER = timedelta(days=14)
+# A topic in progress this long without a change: the learner is stuck on it.
+STUCK_AFTER = timedelta(days=21)
+# A member this long in the cohort with nothing marked has not started.
+NOT_STARTED_AFTER = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -40,6 +55,12 @@ class LearnerRow:
     projects_done: int
     projects_waiting: int
     inactive: bool
+    # The oldest change among their topics in progress (None: no topic in progress).
+    in_progress_since: datetime | None = None
+    stuck: bool = False
+    not_started: bool = False
+    last_nudged_at: datetime | None = None
+    now: datetime | None = None  # the moment the signals were computed for
 
     @property
     def user(self):
@@ -69,11 +90,11 @@ class LearnerRow:
 
     @property
     def last_active_label(self) -> str:
-        if self.last_active is None:
-            return "Never"
-        if timezone.now() - self.last_active < timedelta(minutes=1):
-            return "Just now"
-        return f"{timesince(self.last_active, depth=1)} ago"
+        return _ago(self.last_active) if self.last_active else "Never"
+
+    @property
+    def last_nudged_label(self) -> str:
+        return _ago(self.last_nudged_at).lower() if self.last_nudged_at else ""
 
     @property
     def is_behind(self) -> bool:
@@ -82,6 +103,29 @@ class LearnerRow:
     @property
     def needs_review(self) -> bool:
         return self.projects_waiting > 0
+
+    @property
+    def stuck_weeks(self) -> int:
+        """Whole weeks since the oldest topic in progress last changed (0 when none is)."""
+        if self.in_progress_since is None:
+            return 0
+        return ((self.now or timezone.now()) - self.in_progress_since).days // 7
+
+    @property
+    def signals(self) -> list[tuple[str, str]]:
+        """(filter key, short label) of every signal that applies, in the filters' order."""
+        labels = {
+            "behind": self.plan_label if self.is_behind else "",
+            "inactive": "Inactive",
+            "stuck": f"Stuck {self.stuck_weeks} weeks",
+            "not_started": "Not started",
+            "review": f"{self.projects_waiting} to review",
+        }
+        return [(key, labels[key]) for key, (_label, matches) in FILTERS.items() if matches(self)]
+
+    @property
+    def accepts_nudges(self) -> bool:
+        return self.user.accept_nudges
 
     @property
     def plan_label(self) -> str:
@@ -101,13 +145,26 @@ class LearnerRow:
         return 0
 
 
-def annotated_memberships(cohort_ids):
-    """Memberships of the cohorts with each learner, their saved plan, `last_active`,
-    `latest_cohort_start` (of any cohort they joined), `projects_done` and
-    `projects_waiting` (done, not yet reviewed). One query.
+def _ago(moment: datetime) -> str:
+    if timezone.now() - moment < timedelta(minutes=1):
+        return "Just now"
+    return f"{timesince(moment, depth=1)} ago"
 
-    The last activity is a correlated subquery rather than a MAX over a join, so
-    it does not multiply the project rows being counted."""
+
+def annotated_memberships(cohort_ids, *, leaf_ids):
+    """Memberships of the cohorts with each learner, their saved plan, `last_active`,
+    `latest_cohort_start` (of any cohort they joined), `projects_done`,
+    `projects_waiting` (done, not yet reviewed), `oldest_in_progress` (the
+    oldest change among their topics in progress, of `leaf_ids` only: the
+    current leaves, as the read model counts them), `has_marks` (any topic or
+    project in a status other than "not started") and `last_nudged_at` (in
+    this cohort). One query.
+
+    The subqueries are correlated rather than a MAX over a join, so they do not
+    multiply the project rows being counted. The leaves come from the cached
+    structure rather than a "no child topic" test in SQL: without fresh table
+    statistics PostgreSQL ran that test as a scan of every topic per row, and
+    the memberships query took seven times as long."""
     last_active = (
         Activity.objects.filter(user=OuterRef("user"))
         .order_by()
@@ -120,6 +177,16 @@ def annotated_memberships(cohort_ids):
         .order_by("-joined_at", "-id")
         .values("cohort__start_date")[:1]
     )
+    in_progress = TopicProgress.objects.filter(
+        user=OuterRef("user"), status=TopicStatus.IN_PROGRESS, topic_id__in=list(leaf_ids)
+    )
+    marked_topic = TopicProgress.objects.filter(user=OuterRef("user")).exclude(status=TopicStatus.NOT_STARTED)
+    marked_project = ProjectProgress.objects.filter(user=OuterRef("user")).exclude(
+        status=ProjectStatus.NOT_STARTED
+    )
+    last_nudged = Nudge.objects.filter(
+        learner=OuterRef("user"), cohort=OuterRef("cohort"), kind=Nudge.Kind.NUDGE
+    ).order_by("-created_at")
     done = Q(user__project_progress__status=ProjectStatus.DONE)
     return (
         Membership.objects.filter(cohort_id__in=list(cohort_ids))
@@ -127,6 +194,9 @@ def annotated_memberships(cohort_ids):
         .annotate(
             last_active=Subquery(last_active),
             latest_cohort_start=Subquery(latest_cohort_start),
+            oldest_in_progress=Subquery(in_progress.order_by("updated_at").values("updated_at")[:1]),
+            has_marks=Exists(marked_topic) | Exists(marked_project),
+            last_nudged_at=Subquery(last_nudged.values("created_at")[:1]),
             projects_done=Count("user__project_progress", filter=done),
             projects_waiting=Count(
                 "user__project_progress", filter=done & Q(user__project_progress__reviewed_at__isnull=True)
@@ -149,7 +219,7 @@ def learner_rows(cohorts, *, now: datetime | None = None) -> tuple[list, dict[in
     cohorts = list(cohorts)
     ids = [cohort.pk for cohort in cohorts]
     structure = roadmap_structure.current()
-    memberships = list(annotated_memberships(ids))
+    memberships = list(annotated_memberships(ids, leaf_ids=[leaf.id for leaf in structure.leaves]))
     rows: dict[int, list[LearnerRow]] = {pk: [] for pk in ids}
     if structure.roadmap is None or not memberships:
         return list(structure.phases), rows
@@ -172,6 +242,7 @@ def learner_rows(cohorts, *, now: datetime | None = None) -> tuple[list, dict[in
     figures = many_learner_figures(member_ids, structure, learners=learners)
     for membership in memberships:
         quiet_since = membership.last_active or membership.user.date_joined
+        in_progress_since = membership.oldest_in_progress
         rows[membership.cohort_id].append(
             LearnerRow(
                 membership=membership,
@@ -180,6 +251,11 @@ def learner_rows(cohorts, *, now: datetime | None = None) -> tuple[list, dict[in
                 projects_done=membership.projects_done,
                 projects_waiting=membership.projects_waiting,
                 inactive=now - quiet_since >= INACTIVE_AFTER,
+                in_progress_since=in_progress_since,
+                stuck=in_progress_since is not None and now - in_progress_since >= STUCK_AFTER,
+                not_started=not membership.has_marks and now - membership.joined_at >= NOT_STARTED_AFTER,
+                last_nudged_at=membership.last_nudged_at,
+                now=now,
             )
         )
     return list(structure.phases), rows
@@ -199,6 +275,7 @@ class Column:
 def table_columns(phases) -> list[Column]:
     return [
         Column("name", "Learner", descending_first=False),
+        Column("signals", "Signals", "Signals: what may need you"),
         Column("overall", "Overall"),
         *(
             Column(f"phase-{phase.number}", f"P{phase.number}", f"Phase {phase.number}: {phase.title}")
@@ -215,6 +292,8 @@ def table_columns(phases) -> list[Column]:
 def _sort_value(row: LearnerRow, key: str):
     if key == "name":
         return row.name.casefold()
+    if key == "signals":
+        return len(row.signals)
     if key == "overall":
         return row.overall.percent
     if key.startswith("phase-"):
@@ -255,9 +334,12 @@ def sort_rows(rows: list[LearnerRow], key: str, *, descending: bool) -> list[Lea
     return [row for _value, row in present] + missing
 
 
+# The signals, as filters of the table: key (the `show` query parameter), label, test.
 FILTERS = {
     "behind": ("Behind plan", lambda row: row.is_behind),
     "inactive": ("Inactive 14+ days", lambda row: row.inactive),
+    "stuck": ("Stuck 21+ days", lambda row: row.stuck),
+    "not_started": ("Not started", lambda row: row.not_started),
     "review": ("Needs review", lambda row: row.needs_review),
 }
 
@@ -312,6 +394,14 @@ class CohortSummary:
         return sum(row.inactive for row in self.rows)
 
     @property
+    def stuck(self) -> int:
+        return sum(row.stuck for row in self.rows)
+
+    @property
+    def not_started(self) -> int:
+        return sum(row.not_started for row in self.rows)
+
+    @property
     def waiting(self) -> int:
         return sum(row.projects_waiting for row in self.rows)
 
@@ -321,3 +411,48 @@ def cohort_summaries(cohorts, *, now: datetime | None = None) -> list[CohortSumm
     cohorts = list(cohorts)
     _phases, rows = learner_rows(cohorts, now=now)
     return [CohortSummary(cohort=cohort, rows=rows[cohort.pk]) for cohort in cohorts]
+
+
+# The mentor's page of one learner: their topics in progress, with how long each has waited.
+
+
+@dataclass(frozen=True)
+class TopicInProgress:
+    topic: object  # roadmap.structure.TopicNode
+    phase: object  # roadmap.structure.PhaseNode
+    since: datetime  # its last change
+    now: datetime
+
+    @property
+    def days(self) -> int:
+        return (self.now - self.since).days
+
+    @property
+    def stuck(self) -> bool:
+        return self.now - self.since >= STUCK_AFTER
+
+    @property
+    def url(self) -> str:
+        return f"{self.phase.url}#{self.topic.anchor}"
+
+
+def topics_in_progress(user, structure, *, now: datetime | None = None) -> list[TopicInProgress]:
+    """The learner's topics in progress, the longest unchanged first (one query).
+
+    Current leaves only, as the read model counts them."""
+    now = now or timezone.now()
+    rows = (
+        TopicProgress.objects.filter(user=user, status=TopicStatus.IN_PROGRESS)
+        .order_by("updated_at", "topic_id")
+        .values_list("topic_id", "updated_at")
+    )
+    found = []
+    for topic_id, updated_at in rows:
+        topic = structure.topic_by_id.get(topic_id)
+        if topic is not None and topic.is_leaf:
+            found.append(
+                TopicInProgress(
+                    topic=topic, phase=structure.phase_by_id[topic.phase_id], since=updated_at, now=now
+                )
+            )
+    return found

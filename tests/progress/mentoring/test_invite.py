@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from progress.models import Cohort, Membership
+from progress.mentoring.models import Cohort, Membership
 from tests.accounts.conftest import confirm_address, links_in
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from progress.models import Activity, Cohort, Membership, TopicProgress, TopicStatus
+from progress.mentoring.models import Cohort, Membership
+from progress.models import Activity, TopicProgress, TopicStatus
 from roadmap.models import Phase, Topic
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,7 @@ def test_it_downloads_one_row_per_learner_with_a_header(client, mentor, cohort, 
         "Last active",
         "Projects done",
         "Projects waiting for review",
+        "Signals",
     ]
     assert len(body) == 1
     row = dict(zip(header, body[0], strict=True))
@@ -53,6 +55,7 @@ def test_it_downloads_one_row_per_learner_with_a_header(client, mentor, cohort, 
     assert row["Current phase"] == "Phase 2"
     assert row["Plan status"] == "No plan"
     assert row["Last active"].startswith((now - timedelta(days=2)).date().isoformat())
+    assert row["Signals"] == ""  # joined today, active two days ago, no plan: nothing to flag
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@"])

@@ -1,0 +1,1 @@
+"""Cohort pages, split by who uses them (see each module)."""
