@@ -22,7 +22,8 @@ from progress.figures import Figures, PhaseFigure, Tally
 from progress.forms_topics import ProjectProgressForm
 from progress.models import NOTE_MAX_LENGTH, ProjectProgress, ProjectStatus, TopicNote, TopicStatus
 from progress.presentation import Bar
-from roadmap.structure import PhaseNode, SectionNode, TopicNode, walk
+from roadmap.structure import PhaseNode, SectionNode, TopicNode, descendants, walk
+from roadmap.trees import depth_first
 
 STATUS_CHOICES = tuple(TopicStatus.choices)
 
@@ -153,18 +154,13 @@ class _Marker:
 
     def tree(self, root: TopicNode) -> TreeMark:
         topics: list[TopicMark] = []
-
-        def descend(node: TopicNode, depth: int):
-            for index, child in enumerate(node.children):
-                mark = self.mark(child)
-                topics.append(mark)
-                if child.children:
-                    descend(child, depth + 1)
-                if index == len(node.children) - 1 and depth > 0:
-                    # The last child closes its parent's list and the parent's item.
-                    topics[-1].closes += 1
-
-        descend(root, 0)
+        depths: list[int] = []
+        for node, depth in depth_first(root.children):
+            topics.append(self.mark(node))
+            depths.append(depth)
+        # After a topic, every list deeper than the next topic's ends (the root's own list stays).
+        for at, depth in enumerate(depths):
+            topics[at].closes = max(0, depth - (depths[at + 1] if at + 1 < len(depths) else 0))
         return TreeMark(root=self.mark(root), topics=topics)
 
     def section(self, node: SectionNode) -> SectionMark:
@@ -221,13 +217,8 @@ def topic_change(*, figures: Figures, topic: TopicNode) -> TopicChange:
     phase = structure.phase_by_id[topic.phase_id]
     section = structure.section_by_id[topic.section_id]
     marker = _Marker(figures, notes={})
-    below = [node for child in topic.children for node in walk(child)]
-    above = []
-    parent_id = topic.parent_id
-    while parent_id is not None:
-        parent = structure.topic_by_id[parent_id]
-        above.append(parent)
-        parent_id = parent.parent_id
+    below = list(descendants(topic))
+    above = list(structure.ancestors(topic))
     section_mark = SectionMark(
         node=section, tally=figures.section(section), on_path=figures.on_path(section), trees=[]
     )
