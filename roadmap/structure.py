@@ -75,6 +75,8 @@ class ResourceNode:
     title: str
     url: str
     publisher: str
+    section_id: int = 0
+    topic_id: int | None = None  # a topic's own resource; None for a section's
     cost: str = ""  # "" when nobody has said
     cost_label: str = ""
     level: str = ""
@@ -206,6 +208,7 @@ class Structure:
     section_by_id: dict = field(default_factory=dict, repr=False)
     topic_by_id: dict = field(default_factory=dict, repr=False)
     project_by_id: dict = field(default_factory=dict, repr=False)
+    resource_by_id: dict = field(default_factory=dict, repr=False)
     leaves: tuple[TopicNode, ...] = field(default=(), repr=False)  # every leaf in reading order
 
     def __post_init__(self):
@@ -217,6 +220,13 @@ class Structure:
             "section_by_id": {section.id: section for section in sections},
             "topic_by_id": {topic.id: topic for topic in topics},
             "project_by_id": {project.id: project for project in self.projects},
+            "resource_by_id": {
+                resource.id: resource
+                for resource in (
+                    *(resource for section in sections for resource in section.resources),
+                    *(resource for topic in topics for resource in topic.resources),
+                )
+            },
             "leaves": tuple(topic for topic in topics if topic.is_leaf),
         }
         for name, value in index.items():
@@ -293,6 +303,8 @@ def build(version: str) -> Structure:
             title=row.title,
             url=row.url,
             publisher=row.publisher,
+            section_id=row.section_id,
+            topic_id=row.topic_id,
             cost=row.cost,
             cost_label=costs.get(row.cost, ""),
             level=row.level,
