@@ -209,6 +209,7 @@ def _own_rows(user, phase: PhaseNode, now) -> tuple[dict[int, str], dict[int, Re
     none = {"output_field": models.TextField()}
     notes = (
         TopicNote.objects.filter(user=user, topic__section__phase_id=phase.id)
+        .order_by()
         .annotate(
             kind=models.Value("note", **none),
             thing=models.F("topic_id"),
@@ -224,6 +225,7 @@ def _own_rows(user, phase: PhaseNode, now) -> tuple[dict[int, str], dict[int, Re
     reports = (
         LinkReport.objects.filter(user=user, resource__section__phase_id=phase.id)
         .shown_to_learner(now=now)
+        .order_by()  # a compound statement's parts cannot be ordered
         .annotate(
             kind=models.Value("report", **none),
             thing=models.F("resource_id"),
