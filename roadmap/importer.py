@@ -68,6 +68,9 @@ class ImportResult:
         )
 
 
+# Change reasons in the content's history: rows created by an import (the public
+# "What changed" page leaves them out: roadmap.changes), and rows it changed.
+LOADED = "Loaded from the roadmap markdown"
 IMPORTED = "Imported from the roadmap markdown"
 
 # Creation order: a row's parents come before it.
@@ -393,7 +396,7 @@ def roadmap_import(*, document, key, dry_run=False):
                         result.unchanged += 1
             if not dry_run:
                 _save_updates(model, updates)
-                bulk_create_with_history(new, model, default_change_reason=IMPORTED)
+                bulk_create_with_history(new, model, default_change_reason=LOADED)
             for obj in [*existing[model].values(), *new]:
                 pks[model, obj.key] = obj.pk
         _apply_timeline_phases(rows, existing, pks, result, dry_run)

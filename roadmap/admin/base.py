@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from roadmap import prose
 from roadmap.forms import SectionChoiceField
@@ -35,8 +36,14 @@ def markdown_preview(text: str):
     return format_html('<div class="markdown-preview">{}</div>', mark_safe(html))  # noqa: S308 - sanitized
 
 
-class KeyedAdmin(admin.ModelAdmin):
-    """Key set on creation and read-only afterwards; new inline rows get keys too."""
+class KeyedAdmin(SimpleHistoryAdmin):
+    """Key set on creation and read-only afterwards; new inline rows get keys too.
+
+    Every change is recorded (django-simple-history): the History button lists
+    who changed what and when, field by field, and any earlier version can be
+    opened and saved back ("Revert"), which is itself an ordinary, recorded
+    change that gives the content a new version.
+    """
 
     exclude = ("key",)
 
@@ -53,6 +60,10 @@ class KeyedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.key = new_key(obj)
+        match = request.resolver_match
+        if match and match.url_name.endswith("_simple_history"):  # a revert, from the history
+            version = match.kwargs.get("version_id") or (match.args[1] if len(match.args) > 1 else "")
+            obj._change_reason = f"Reverted to version {version}"
         super().save_model(request, obj, form, change)
 
     def get_deleted_objects(self, objs, request):
