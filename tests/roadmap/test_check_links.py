@@ -126,7 +126,7 @@ def test_it_asks_one_host_one_request_at_a_time(link_server):
     urls = [link_server.url(path) for path in ("/ok", "/missing", "/temporary")]
     outcomes = linkcheck.check_all(urls, timeout=1, user_agent="test", concurrency=4, delay=0.05)
     assert {url: outcome.status for url, outcome in outcomes.items()} == dict(
-        zip(urls, ["ok", "broken", "ok"])
+        zip(urls, ["ok", "broken", "ok"], strict=True)
     )
     # One host, so one worker asked in order: the requests never interleave.
     paths = [path for _method, path, _agent in link_server.requests]
