@@ -283,15 +283,15 @@ class ReportedResourceAdmin(admin.ModelAdmin):
             f"reported_{value}": Count("link_reports", filter=open_reports & Q(link_reports__reason=value))
             for value in LinkReport.Reason.values
         }
+        # ModelAdmin.get_queryset would order by the annotations before they exist.
         return (
-            super()
-            .get_queryset(request)
-            .annotate(
+            ReportedResource.objects.annotate(
                 learners=Count("link_reports__user", filter=open_reports, distinct=True),
                 latest=Max("link_reports__created_at", filter=open_reports),
                 **counts,
             )
             .filter(learners__gt=0)
+            .order_by(*self.get_ordering(request))
         )
 
     def get_ordering(self, request):

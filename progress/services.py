@@ -8,6 +8,7 @@ and the activity log records each change once, in the order they happened.
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -194,7 +195,7 @@ def link_report_send(*, user, resource_id: int, reason: str, comment: str = "", 
     """
     now = now or timezone.now()
     with transaction.atomic():
-        type(user).objects.select_for_update().filter(pk=user.pk).exists()
+        get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
         report = LinkReport.objects.open().filter(user=user, resource_id=resource_id).first()
         if report is None:
             recent = LinkReport.objects.filter(user=user, created_at__gt=now - timedelta(days=1)).count()
