@@ -134,8 +134,9 @@ def build(structure) -> tuple[Change, ...]:
 
     changes = []
     for model, record in latest:
-        fields = _field_changes(model, record, previous[model, record.history_id])
-        if record.history_type == "~" and not fields:
+        before = previous[model, record.history_id]
+        fields = _field_changes(model, record, before)
+        if record.history_type == "~" and before is not None and not fields:
             continue  # saved without a visible change
         changes.append(
             Change(
