@@ -19,9 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from roadmap import prose
 from roadmap.forms import SectionChoiceField
 from roadmap.keys import new_key
-from roadmap.models import (
-    Section,
-)
+from roadmap.models import LinkCheck, Section
 
 admin.site.site_header = "Waymark admin"
 admin.site.site_title = "Waymark admin"
@@ -75,10 +73,17 @@ class KeyedAdmin(SimpleHistoryAdmin):
         a missing permission when no permission would allow the delete.
         """
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if not protected:
-            return deleted, counts, perms_needed, protected
         collector = NestedObjects(using=router.db_for_write(self.model), origin=objs)
         collector.collect(objs)
+        # Rows that only describe the content go with it and need no permission of their
+        # own: a resource's link check, learners' reports on it (the delete answers them).
+        perms_needed = perms_needed - {
+            model._meta.verbose_name
+            for model in collector.model_objs
+            if issubclass(model, LinkCheck) or model._meta.app_label != self.model._meta.app_label
+        }
+        if not protected:
+            return deleted, counts, perms_needed, protected
         content, others = [], Counter()
         for obj in collector.protected:
             if obj._meta.app_label == self.model._meta.app_label:

@@ -214,3 +214,24 @@ def test_it_lists_links_needing_attention_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         response = client.get(_attention_url())
     assert response.text.count("More ") >= 40
+
+
+def test_an_editor_still_deletes_a_checked_and_reported_resource(client, editor, learner, resources):
+    from progress.models import LinkReport
+    from progress.services import link_report_send
+
+    _check()
+    missing = resources["/missing"]
+    link_report_send(user=learner, resource_id=missing.pk, reason="broken")
+    client.force_login(editor)
+    url = reverse("admin:roadmap_resource_delete", args=[missing.pk])
+
+    confirm = client.get(url)
+    assert "permission to delete" not in confirm.text
+    assert learner.email not in confirm.text and learner.display_name not in confirm.text
+    response = client.post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Resource.objects.filter(pk=missing.pk).exists()
+    assert not LinkCheck.objects.filter(resource_id=missing.pk).exists()
+    assert not LinkReport.objects.exists()
