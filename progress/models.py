@@ -206,7 +206,7 @@ class LinkReportQuerySet(models.QuerySet):
 
 
 class LinkReport(models.Model):
-    """A learner's word that a resource's link is broken, paywalled, outdated or otherwise wrong.
+    """A learner's word that a resource is broken, paywalled, outdated or otherwise wrong.
 
     Editors resolve it with an outcome and a note, which the learner then sees.
     It cascades with the resource (a deleted resource answers every report) and

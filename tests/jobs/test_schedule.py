@@ -1,7 +1,9 @@
 """Periodic jobs on the tasks framework, run by django-tasks-db's own worker (`db_worker --batch`).
 
 No mock: the tests queue tasks in the database and let the real worker run
-what is due, then look at the task results and the schedule.
+what is due, then look at the task results and the schedule. The worker
+commits and checks its connection as in production, so these tests run
+outside a test transaction (`transaction=True`).
 """
 
 from datetime import timedelta
@@ -26,6 +28,11 @@ def hello_job(settings):
     settings.PERIODIC_JOBS = {"hello": {"task": HELLO, "every": timedelta(hours=6)}}
 
 
+# serialized_rollback: the rows the data migrations made (groups, permissions) come back
+# after each test, as for every other test outside a transaction.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 def _work():
     """Run every task that is due, as the worker does, then stop."""
     call_command(
@@ -43,7 +50,7 @@ def test_it_registers_the_daily_link_check():
     assert jobs["check-links"].task.module_path == "roadmap.tasks.check_links"
 
 
-def test_it_runs_a_job_at_once_then_once_per_interval(db, hello_job):
+def test_it_runs_a_job_at_once_then_once_per_interval(hello_job):
     out = StringIO()
     call_command("schedule_jobs", stdout=out)
     assert "hello: every 6:00:00, queued for" in out.getvalue()
@@ -70,7 +77,7 @@ def test_it_runs_a_job_at_once_then_once_per_interval(db, hello_job):
     assert _results(CHAIN).filter(status=TaskResultStatus.READY).count() == 1
 
 
-def test_scheduling_again_queues_nothing_more(db, hello_job):
+def test_scheduling_again_queues_nothing_more(hello_job):
     call_command("schedule_jobs", stdout=StringIO())
     out = StringIO()
     call_command("schedule_jobs", stdout=out)
@@ -78,7 +85,7 @@ def test_scheduling_again_queues_nothing_more(db, hello_job):
     assert _results(CHAIN).count() == 1
 
 
-def test_a_chain_queued_twice_runs_the_job_once(db, hello_job):
+def test_a_chain_queued_twice_runs_the_job_once(hello_job):
     from jobs.tasks import run_periodic_job
 
     call_command("schedule_jobs", stdout=StringIO())
@@ -90,7 +97,7 @@ def test_a_chain_queued_twice_runs_the_job_once(db, hello_job):
     assert _results(CHAIN).filter(status=TaskResultStatus.READY).count() == 1
 
 
-def test_it_repairs_a_chain_whose_task_was_lost(db, hello_job):
+def test_it_repairs_a_chain_whose_task_was_lost(hello_job):
     call_command("schedule_jobs", stdout=StringIO())
     _results(CHAIN).delete()  # pruned, or the database restored from before
 
@@ -100,7 +107,7 @@ def test_it_repairs_a_chain_whose_task_was_lost(db, hello_job):
     assert _results(HELLO).count() == 1
 
 
-def test_it_forgets_a_job_no_longer_listed(db, hello_job, settings):
+def test_it_forgets_a_job_no_longer_listed(hello_job, settings):
     call_command("schedule_jobs", stdout=StringIO())
     settings.PERIODIC_JOBS = {}
 
