@@ -284,3 +284,19 @@ def test_the_phase_page_stays_at_five_queries_with_notes_reports_and_topic_resou
     assert html.count('class="topic__about"') == len(topics)
     assert len(empty) == 5
     assert section.pk
+
+
+def test_a_report_costs_a_fixed_number_of_queries(client, learner, roadmap):
+    resources = list(Resource.objects.exclude(url="").order_by("pk")[:8])
+    client.force_login(learner)
+    client.post(report_url(resources[0]), {"reason": "broken"}, **HTMX)
+    with CaptureQueriesContext(connection) as first:
+        client.post(report_url(resources[1]), {"reason": "broken"}, **HTMX)
+    for resource in resources[2:7]:
+        link_report_send(user=learner, resource_id=resource.pk, reason="outdated")
+    with CaptureQueriesContext(connection) as later:
+        response = client.post(report_url(resources[7]), {"reason": "broken"}, **HTMX)
+    assert response.status_code == 200
+    # Session, user, content version; the learner's row locked, their open report, today's
+    # count, the insert (and its savepoint pair in a test).
+    assert len(later) == len(first) <= 10, [q["sql"][:80] for q in later]
