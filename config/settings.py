@@ -6,6 +6,7 @@ message asking for SECRET_KEY and ALLOWED_HOSTS; `make run` sets DEBUG=true,
 which supplies safe development defaults instead.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -49,9 +50,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "simple_history",
+    "django_tasks_db",
     "accounts",
     "roadmap",
     "progress",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Content history (django-simple-history) records who made each change, inline rows included.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "config.security.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -131,6 +137,20 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 1000},
         }
     }
+
+# Background tasks (Django's tasks framework), queued as rows in the database
+# (django-tasks-db) and run by `manage.py db_worker`. The site works without a
+# worker: queued tasks wait for one (README, "Background jobs").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Jobs the worker runs on a schedule (jobs/schedule.py): a name, a task by dotted
+# path, and how often. `manage.py schedule_jobs` starts each one.
+PERIODIC_JOBS = {
+    "check-links": {"task": "roadmap.tasks.check_links", "every": timedelta(days=1)},
+    "weekly-digest": {
+        "task": "progress.mentoring.tasks.send_weekly_digests",
+        "every": timedelta(weeks=1),
+    },
+}
 
 AUTH_USER_MODEL = "accounts.User"
 # Django's and allauth's backends, loading the session's user with their roles (accounts/backends.py).

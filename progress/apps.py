@@ -6,8 +6,8 @@ class ProgressConfig(AppConfig):
     verbose_name = "Learner progress"
 
     def export_user_data(self, user) -> dict:
-        """The learner's progress for "Your data": statuses, notes, projects, plan, path, activity, cohorts,
-        and the nudges their mentors sent them.
+        """The learner's progress for "Your data": statuses, notes, link reports, projects, plan, path,
+        activity, cohorts, and the nudges their mentors sent them.
 
         Content is named by its stable key (and title, for people), so the
         download still means something after the roadmap is edited."""
@@ -17,6 +17,7 @@ class ProgressConfig(AppConfig):
         from progress.models import (
             Activity,
             LearningPlan,
+            LinkReport,
             PathChoice,
             ProjectProgress,
             TopicNote,
@@ -39,6 +40,19 @@ class ProgressConfig(AppConfig):
                 for row in TopicProgress.objects.filter(user=user)
                 .select_related("topic")
                 .order_by("topic__key")
+            ],
+            "link_reports": [
+                {
+                    "resource": report.resource.key,
+                    "title": report.resource.title,
+                    "reason": report.reason,
+                    "comment": report.comment,
+                    "created_at": report.created_at,
+                    "resolved_at": report.resolved_at,
+                    "outcome": report.outcome,
+                    "resolution_note": report.resolution_note,
+                }
+                for report in LinkReport.objects.filter(user=user).select_related("resource")
             ],
             "notes": [
                 {

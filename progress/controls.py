@@ -110,10 +110,16 @@ def note(
     )
 
 
-def tree(tree, *, csrf: str, note_max_length: int, mine: bool) -> SafeString:
+def _no_extras(mark) -> str:
+    return ""
+
+
+def tree(tree, *, csrf: str, note_max_length: int, mine: bool, extras=_no_extras) -> SafeString:
     """A topic tree as a card: the root's title (with its controls for a learner), then its
     subtopics at any depth, each branch's list labelled by its title. `tree` is a
-    progress.marks.TreeMark; `mine` draws a learner's controls, otherwise titles only."""
+    progress.marks.TreeMark; `mine` draws a learner's controls, otherwise titles only.
+    `extras(mark)` draws what editors added to a topic (its description, its resources),
+    as safe HTML, after its title and controls."""
     root = tree.root
     anchor, title = root.node.anchor, escape(root.title)
     parts = [f'<div class="tree card{" tree--mine" if mine else ""}">']
@@ -125,30 +131,33 @@ def tree(tree, *, csrf: str, note_max_length: int, mine: bool) -> SafeString:
             parts += [row(root, csrf=csrf), note(root, csrf=csrf, max_length=note_max_length)]
     else:
         parts.append(f'<h3 class="tree__title" id="{anchor}">{title}</h3>')
+    parts.append(extras(root))
     if root.node.children:
         parts.append(f'<ul class="topic-list topic-list--root" aria-labelledby="{anchor}">')
         for child in root.node.children:
-            _item(parts, tree.marks, child, csrf=csrf, note_max_length=note_max_length, mine=mine)
+            _item(
+                parts, tree.marks, child, csrf=csrf, note_max_length=note_max_length, mine=mine, extras=extras
+            )
         parts.append("</ul>")
     parts.append("</div>")
     return _safe("".join(parts))
 
 
-def _item(parts: list, marks, node, *, csrf: str, note_max_length: int, mine: bool) -> None:
+def _item(parts: list, marks, node, *, csrf: str, note_max_length: int, mine: bool, extras) -> None:
     mark = marks[node.id]
     anchor, title = node.anchor, escape(node.title)
     heading = f'<span class="topic__title" id="{anchor}-title">{title}</span>'
     if node.is_leaf:
         if mine:
             controls = row(mark, csrf=csrf) + note(mark, csrf=csrf, max_length=note_max_length)
-            parts.append(f'<li class="topic topic--leaf" id="{anchor}">{controls}</li>')
+            parts.append(f'<li class="topic topic--leaf" id="{anchor}">{controls}{extras(mark)}</li>')
         else:
-            parts.append(f'<li class="topic" id="{anchor}">{heading}</li>')
+            parts.append(f'<li class="topic" id="{anchor}">{heading}{extras(mark)}</li>')
         return
     if mine:
         heading = f'<div class="topic__branch">{heading}{head(mark, csrf=csrf)}</div>'
-    parts.append(f'<li class="topic topic--branch" id="{anchor}">{heading}')
+    parts.append(f'<li class="topic topic--branch" id="{anchor}">{heading}{extras(mark)}')
     parts.append(f'<ul class="topic-list" aria-labelledby="{anchor}-title">')
     for child in node.children:
-        _item(parts, marks, child, csrf=csrf, note_max_length=note_max_length, mine=mine)
+        _item(parts, marks, child, csrf=csrf, note_max_length=note_max_length, mine=mine, extras=extras)
     parts.append("</ul></li>")

@@ -1,10 +1,17 @@
-"""Forms behind the learner's controls on the roadmap pages: topic status, notes, path, projects."""
+"""Forms behind the learner's controls on the roadmap pages: topic status, notes, path, projects, link reports."""
 
 from django import forms
 from django.core.validators import URLValidator
 
-from config.validators import validate_multiline_text
-from progress.models import NOTE_MAX_LENGTH, REFLECTION_MAX_LENGTH, ProjectStatus, TopicStatus
+from config.validators import validate_multiline_text, validate_single_line_text
+from progress.models import (
+    LINK_REPORT_COMMENT_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    REFLECTION_MAX_LENGTH,
+    LinkReport,
+    ProjectStatus,
+    TopicStatus,
+)
 from roadmap.models import Section
 
 
@@ -25,6 +32,20 @@ class HttpURLField(forms.URLField):
 
     default_validators = [URLValidator(schemes=["http", "https"])]
     default_error_messages = {"invalid": "Enter a web address starting with http:// or https://."}
+
+
+class LinkReportForm(forms.Form):
+    """A learner's report on a resource's link, from the control beside it."""
+
+    reason = forms.ChoiceField(
+        choices=LinkReport.Reason.choices, error_messages={"required": "Say what is wrong with the link."}
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=LINK_REPORT_COMMENT_MAX_LENGTH,
+        strip=True,
+        validators=[validate_single_line_text],
+    )
 
 
 class TopicStatusForm(forms.Form):

@@ -11,16 +11,26 @@ The trees are drawn by `progress.controls.tree`, in Python: drawn by the
 template engine, with an include per topic, they cost most of the page's time.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from progress.figures import Figures, PhaseFigure, Tally
 from progress.forms_topics import ProjectProgressForm
-from progress.models import NOTE_MAX_LENGTH, ProjectProgress, ProjectStatus, TopicNote, TopicStatus
+from progress.models import (
+    NOTE_MAX_LENGTH,
+    LinkReport,
+    ProjectProgress,
+    ProjectStatus,
+    TopicNote,
+    TopicStatus,
+)
 from progress.presentation import Bar
-from roadmap.structure import PhaseNode, SectionNode, TopicNode, walk
+from progress.resources import ReportView, ResourceFilter, ResourceMark, ResourceMarker
+from roadmap.structure import PhaseNode, SectionNode, TopicNode, descendants, walk
 
 STATUS_CHOICES = tuple(TopicStatus.choices)
 
@@ -44,6 +54,7 @@ class TopicMark:
     status_url: str
     note_url: str
     done_all_url: str
+    resources: list[ResourceMark] = field(default_factory=list)  # its own, as the filters leave them
 
     @property
     def title(self) -> str:
@@ -76,6 +87,7 @@ class SectionMark:
     tally: Tally
     on_path: bool
     trees: list[TreeMark]
+    resources: list[ResourceMark] = field(default_factory=list)  # its own, as the filters leave them
 
     @property
     def pk(self) -> int:
@@ -121,9 +133,12 @@ class PhaseMarks:
 class _Marker:
     """Builds TopicMarks from the learner's figures and notes (none for a visitor)."""
 
-    def __init__(self, figures: Figures | None, notes: dict[int, str]):
+    def __init__(
+        self, figures: Figures | None, notes: dict[int, str], resources: ResourceMarker | None = None
+    ):
         self.figures = figures
         self.notes = notes
+        self.resources = resources or ResourceMarker(ResourceFilter())
         self.status_url = _url_maker("progress:topic_status")
         self.note_url = _url_maker("progress:topic_note")
         self.done_all_url = _url_maker("progress:topic_done_all")
@@ -143,6 +158,7 @@ class _Marker:
             status_url=self.status_url(node.id),
             note_url=self.note_url(node.id),
             done_all_url=self.done_all_url(node.id),
+            resources=self.resources.marks(node.resources),
         )
 
     def tree(self, root: TopicNode) -> TreeMark:
@@ -156,6 +172,7 @@ class _Marker:
             tally=figures.section(node) if figures else Tally(leaves=node.leaf_count),
             on_path=figures.on_path(node) if figures else True,
             trees=[self.tree(root) for root in node.trees],
+            resources=self.resources.marks(node.resources),
         )
 
 
@@ -164,18 +181,67 @@ def topic_mark(topic: TopicNode, *, note: str = "") -> TopicMark:
     return _Marker(None, {topic.id: note}).mark(topic)
 
 
-def public_sections(phase: PhaseNode) -> list[SectionMark]:
-    """A phase's sections and trees as a visitor sees them: no marks (no query)."""
-    marker = _Marker(None, {})
+def public_sections(phase: PhaseNode, wanted: ResourceFilter) -> list[SectionMark]:
+    """A phase's sections and trees as a visitor sees them: no marks, resources filtered (no query)."""
+    marker = _Marker(None, {}, ResourceMarker(wanted))
     return [marker.section(node) for node in phase.sections]
 
 
-def phase_marks(*, user, figures: Figures, phase: PhaseNode) -> PhaseMarks:
-    """The learner's marks on a phase page (one query, for the notes)."""
-    notes = dict(
-        TopicNote.objects.filter(user=user, topic__section__phase_id=phase.id).values_list("topic_id", "text")
+def _own_rows(user, phase: PhaseNode, now) -> tuple[dict[int, str], dict[int, ReportView]]:
+    """The learner's notes on the phase's topics and reports on its resources, in one query.
+
+    Two tables, one round trip: the phase page's budget (five queries with the
+    session and the user) has room for one query of the learner's own rows."""
+    none = {"output_field": models.TextField()}
+    notes = (
+        TopicNote.objects.filter(user=user, topic__section__phase_id=phase.id)
+        .order_by()
+        .annotate(
+            kind=models.Value("note", **none),
+            thing=models.F("topic_id"),
+            body=models.F("text"),
+            reason=models.Value("", **none),
+            outcome=models.Value("", **none),
+            created=models.Value(None, output_field=models.DateTimeField()),
+            resolved=models.Value(None, output_field=models.DateTimeField()),
+            resolution=models.Value("", **none),
+        )
+        .values_list("kind", "thing", "body", "reason", "outcome", "created", "resolved", "resolution")
     )
-    marker = _Marker(figures, notes)
+    reports = (
+        LinkReport.objects.filter(user=user, resource__section__phase_id=phase.id)
+        .shown_to_learner(now=now)
+        .order_by()  # a compound statement's parts cannot be ordered
+        .annotate(
+            kind=models.Value("report", **none),
+            thing=models.F("resource_id"),
+            body=models.F("comment"),
+            created=models.F("created_at"),
+            resolved=models.F("resolved_at"),
+            resolution=models.F("resolution_note"),
+        )
+        .values_list("kind", "thing", "body", "reason", "outcome", "created", "resolved", "resolution")
+    )
+    found_notes, found_reports = {}, {}
+    for kind, thing, body, reason, outcome, created, resolved, resolution in notes.union(reports, all=True):
+        if kind == "note":
+            found_notes[thing] = body
+        elif thing not in found_reports or created > found_reports[thing].created_at:  # the latest
+            found_reports[thing] = ReportView(
+                reason=reason,
+                comment=body,
+                created_at=created,
+                resolved_at=resolved,
+                outcome=outcome,
+                resolution_note=resolution,
+            )
+    return found_notes, found_reports
+
+
+def phase_marks(*, user, figures: Figures, phase: PhaseNode, wanted: ResourceFilter, now=None) -> PhaseMarks:
+    """The learner's marks on a phase page (one query, for their notes and link reports)."""
+    notes, reports = _own_rows(user, phase, now or timezone.now())
+    marker = _Marker(figures, notes, ResourceMarker(wanted, reports))
     return PhaseMarks(
         phase=phase, figures=figures, sections=[marker.section(node) for node in phase.sections]
     )
@@ -203,13 +269,8 @@ def topic_change(*, figures: Figures, topic: TopicNode) -> TopicChange:
     phase = structure.phase_by_id[topic.phase_id]
     section = structure.section_by_id[topic.section_id]
     marker = _Marker(figures, notes={})
-    below = [node for child in topic.children for node in walk(child)]
-    above = []
-    parent_id = topic.parent_id
-    while parent_id is not None:
-        parent = structure.topic_by_id[parent_id]
-        above.append(parent)
-        parent_id = parent.parent_id
+    below = list(descendants(topic))
+    above = list(structure.ancestors(topic))
     section_mark = SectionMark(
         node=section, tally=figures.section(section), on_path=figures.on_path(section), trees=[]
     )

@@ -7,11 +7,15 @@ is ever orphaned. Rows cascade with their user, so deleting an account removes
 all of its data.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
+from django.utils import timezone
 
-from roadmap.models import ProjectIdea, Section, Topic
+from config.validators import validate_multiline_text, validate_single_line_text
+from roadmap.models import ProjectIdea, Resource, Section, Topic
 
 NOTE_MAX_LENGTH = 5000
 REFLECTION_MAX_LENGTH = 2000
@@ -174,6 +178,97 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.from_status} → {self.to_status} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# Learners' reports on a resource's link (issue 11): editors see how many learners
+# report each resource, never who (progress.admin.ReportedResourceAdmin).
+
+LINK_REPORT_COMMENT_MAX_LENGTH = 500
+LINK_REPORT_NOTE_MAX_LENGTH = 1000
+LINK_REPORTS_PER_DAY = 10
+# A resolved report stays beside its resource, with the outcome, this long.
+LINK_REPORT_SHOWN_AFTER_RESOLVED = timedelta(days=30)
+
+
+class LinkReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+    def shown_to_learner(self, *, now):
+        """The reports a learner still sees beside their resources: open, or resolved lately."""
+        return self.filter(
+            models.Q(resolved_at__isnull=True)
+            | models.Q(resolved_at__gte=now - LINK_REPORT_SHOWN_AFTER_RESOLVED)
+        )
+
+
+class LinkReport(models.Model):
+    """A learner's word that a resource is broken, paywalled, outdated or otherwise wrong.
+
+    Editors resolve it with an outcome and a note, which the learner then sees.
+    It cascades with the resource (a deleted resource answers every report) and
+    with the learner (their account's data goes with it).
+    """
+
+    class Reason(models.TextChoices):
+        BROKEN = "broken", "Broken: the link does not work"
+        PAYWALLED = "paywalled", "Paywalled: it is not free as labelled"
+        OUTDATED = "outdated", "Outdated"
+        OTHER = "other", "Something else"
+
+    class Outcome(models.TextChoices):
+        FIXED = "fixed", "Fixed"
+        REPLACED = "replaced", "Replaced with another resource"
+        REMOVED = "removed", "Removed from the roadmap"
+        NO_CHANGE = "no_change", "Checked: no change needed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="link_reports")
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="link_reports")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    comment = models.CharField(
+        max_length=LINK_REPORT_COMMENT_MAX_LENGTH, blank=True, validators=[validate_single_line_text]
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    resolution_note = models.TextField(
+        blank=True, max_length=LINK_REPORT_NOTE_MAX_LENGTH, validators=[validate_multiline_text]
+    )
+
+    objects = LinkReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # A learner has one open report per resource; sending another updates it.
+            models.UniqueConstraint(
+                fields=["user", "resource"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="progress_one_open_report_per_learner_resource",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(resolved_at__isnull=True, outcome="")
+                | models.Q(resolved_at__isnull=False) & ~models.Q(outcome=""),
+                name="progress_link_report_resolved_with_outcome",
+            ),
+        ]
+        indexes = [
+            # The per-day limit counts a learner's latest reports.
+            models.Index(fields=["user", "-created_at"], name="progress_linkreport_recent_idx"),
+        ]
+
+    def __str__(self):
+        # No person here: this is what the admin shows editors.
+        return f"{self.get_reason_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class ReportedResource(Resource):
+    """The editors' queue of reported resources (progress.admin): a resource with its learners' reports."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "reported link"
+        verbose_name_plural = "reported links"
 
 
 # Cohorts, their mentors and members live in progress.mentoring; the models belong to this

@@ -6,13 +6,18 @@ read-modify-write across requests, so concurrent saves leave exactly one row,
 and the activity log records each change once, in the order they happened.
 """
 
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
 from progress.models import (
+    LINK_REPORTS_PER_DAY,
     NOTE_MAX_LENGTH,
     REFLECTION_MAX_LENGTH,
+    LinkReport,
     PathChoice,
     ProjectProgress,
     ProjectStatus,
@@ -178,3 +183,43 @@ def path_set_sections(*, user, phase, sections: list[Section]) -> None:
         PathChoice.objects.bulk_create(
             [PathChoice(user=user, section=section) for section in sections], ignore_conflicts=True
         )
+
+
+def link_report_send(*, user, resource_id: int, reason: str, comment: str = "", now=None) -> LinkReport:
+    """Report a problem with a resource's link, or change the learner's open report on it.
+
+    A learner sends at most LINK_REPORTS_PER_DAY new reports in 24 hours
+    (ValidationError past that); changing an open report does not count. The
+    learner's row is locked while counting, so two reports sent at once cannot
+    both slip under the limit.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+        report = LinkReport.objects.open().filter(user=user, resource_id=resource_id).first()
+        if report is None:
+            recent = LinkReport.objects.filter(user=user, created_at__gt=now - timedelta(days=1)).count()
+            if recent >= LINK_REPORTS_PER_DAY:
+                raise ValidationError(
+                    "You have sent %(limit)d reports today, thank you! Send more tomorrow; nothing was sent.",
+                    code="too_many_reports",
+                    params={"limit": LINK_REPORTS_PER_DAY},
+                )
+            report = LinkReport(user=user, resource_id=resource_id, created_at=now)
+        report.reason, report.comment = reason, comment
+        report.full_clean(exclude=["user", "resource"], validate_unique=False, validate_constraints=False)
+        report.save()
+    return report
+
+
+def link_reports_resolve(*, resource, outcome: str, note: str = "", now=None) -> int:
+    """Resolve every open report on `resource` with `outcome` and `note` (the learners see both).
+
+    Returns how many reports were resolved."""
+    if outcome not in LinkReport.Outcome.values:
+        raise ValidationError("Choose an outcome.", code="invalid_outcome")
+    return (
+        LinkReport.objects.open()
+        .filter(resource=resource)
+        .update(resolved_at=now or timezone.now(), outcome=outcome, resolution_note=note)
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from progress.views import dashboard, export, pages, plan, projects, topics
+from progress.views import dashboard, export, pages, plan, projects, reports, topics
 
 app_name = "progress"
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("topics/<int:pk>/note/", topics.topic_note, name="topic_note"),
     path("phases/<slug:slug>/path/", topics.path, name="path"),
     path("projects/<int:pk>/progress/", projects.project_progress, name="project_progress"),
+    path("resources/<int:pk>/report/", reports.resource_report, name="resource_report"),
 ]

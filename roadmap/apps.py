@@ -20,10 +20,14 @@ class RoadmapConfig(AppConfig):
         # loaddata, a shell) gives the content a new version in its own transaction,
         # so roadmap.structure rebuilds on the next request in every process.
         # Bulk writes send no signals; the importer calls content_changed() itself.
+        from simple_history.models import HistoricalChanges
+
         from roadmap import models
 
         for model in self.get_models():
-            if model is models.ContentVersion:
+            # Not content: the version itself, link checks (written daily by check_links),
+            # and the history records a content write makes beside the write.
+            if issubclass(model, (models.ContentVersion, models.LinkCheck, HistoricalChanges)):
                 continue
             post_save.connect(_content_changed, sender=model, dispatch_uid=f"content-save-{model.__name__}")
             post_delete.connect(

@@ -6,11 +6,15 @@ publisher) or when the rule spans rows (a topic's parent must sit in the same
 tree and not below the topic itself).
 """
 
+from operator import itemgetter
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import URLValidator
 from django.forms.models import ModelChoiceIterator
 
+from roadmap import trees
 from roadmap.models import Community, Resource, Topic
 
 HTTP_URL_MESSAGE = "Enter a web address that starts with http:// or https://."
@@ -48,28 +52,15 @@ def topics_in_tree_order(topics):
     A topic whose parent is not among `topics` is treated as a root, so the
     list still reads as a tree when a subtree has been left out.
     """
-    ids = {topic.pk for topic in topics}
-    children = {}
-    for topic in topics:
-        children.setdefault(topic.parent_id if topic.parent_id in ids else None, []).append(topic)
-    stack = [(topic, 0) for topic in reversed(children.get(None, []))]
-    while stack:
-        topic, depth = stack.pop()
-        yield topic, depth
-        stack.extend((child, depth + 1) for child in reversed(children.get(topic.pk, [])))
+    roots, children = trees.children_of(topics)
+    yield from trees.depth_first(roots, children)
 
 
 def descendant_ids(topic):
     """Ids of every topic below `topic` (one query: the whole section's tree)."""
-    below = {}
-    for pk, parent_id in Topic.objects.filter(section_id=topic.section_id).values_list("pk", "parent_id"):
-        below.setdefault(parent_id, []).append(pk)
-    found, todo = set(), list(below.get(topic.pk, []))
-    while todo:
-        pk = todo.pop()
-        found.add(pk)
-        todo.extend(below.get(pk, []))
-    return found
+    rows = Topic.objects.filter(section_id=topic.section_id).values("pk", "parent_id")
+    _roots, children = trees.children_of(rows, key=itemgetter("pk"), parent_key=itemgetter("parent_id"))
+    return {row["pk"] for row in trees.descendants({"pk": topic.pk}, children)}
 
 
 class TopicTreeIterator(ModelChoiceIterator):
@@ -142,11 +133,42 @@ class TopicAdminForm(forms.ModelForm):
 class ResourceAdminForm(forms.ModelForm):
     class Meta:
         model = Resource
-        fields = ["section", "kind", "title", "url", "publisher", "order"]
-        field_classes = {"url": HttpUrlField, "section": SectionChoiceField}
+        fields = [
+            "section",
+            "topic",
+            "kind",
+            "title",
+            "url",
+            "publisher",
+            "cost",
+            "level",
+            "hours",
+            "language",
+        ]
+        fields += ["order"]
+        field_classes = {"url": HttpUrlField, "section": SectionChoiceField, "topic": TopicParentField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        topic = self.fields.get("topic")
+        if topic is not None:
+            if self.instance.section_id:
+                topic.queryset = Topic.objects.filter(section_id=self.instance.section_id)
+            topic.help_text = (
+                "Empty: a resource of the whole section. A topic of the section: shown under it."
+            )
+        if "language" in self.fields:
+            # Django's list of languages, by name (the model keeps only the code).
+            self.fields["language"] = forms.ChoiceField(
+                choices=settings.LANGUAGES, initial="en", help_text="The language it is in."
+            )
 
     def clean(self):
         cleaned_data = super().clean()
+        topic, section = cleaned_data.get("topic"), cleaned_data.get("section") or self.instance.section_id
+        section_id = getattr(section, "pk", section)
+        if topic is not None and section_id is not None and topic.section_id != section_id:
+            self.add_error("topic", "Choose a topic of the resource's section, or leave it empty.")
         url_given = cleaned_data.get("url") or "url" in self.errors
         if "url" in self.fields and not url_given and not cleaned_data.get("publisher"):
             # Said here, in words, rather than by the database constraint's name.

@@ -7,6 +7,11 @@ so rows the markdown no longer has are only reported.
 
 Everything is validated before the first write (`roadmap_rows`), and the
 writes happen in one transaction (`roadmap_import`).
+
+Only the fields the markdown has are written (titles, links, types, the
+tree): what editors add in the admin (descriptions, topic resources, costs,
+levels, project briefs and checklists...) is never touched, and rows added
+in the admin are kept. Every row created or changed gets a history record.
 """
 
 from collections import defaultdict
@@ -14,9 +19,10 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from roadmap import models
-from roadmap.models import key_slug
+from roadmap.keys import SiblingKeys, prefix
 from roadmap.structure import content_changed
 
 
@@ -37,6 +43,7 @@ class Row:
     values: dict
     parents: dict = field(default_factory=dict)  # Foreign key name -> the parent's key.
     phase_keys: list | None = None  # TimelineEntry.phases, by key.
+    depth: int = 0  # A topic's depth in its tree: parents are saved before their children.
 
 
 @dataclass
@@ -61,6 +68,11 @@ class ImportResult:
         )
 
 
+# Change reasons in the content's history: rows created by an import (the public
+# "What changed" page leaves them out: roadmap.changes), and rows it changed.
+LOADED = "Loaded from the roadmap markdown"
+IMPORTED = "Imported from the roadmap markdown"
+
 # Creation order: a row's parents come before it.
 MODELS = [
     models.Roadmap,
@@ -81,21 +93,17 @@ MODELS = [
 KINDS = {label.lower(): value for value, label in models.Resource.Kind.choices}
 
 
-class _Keys:
-    """Keys for siblings: `{parent}/{slug}`, with -2, -3 for a repeated slug."""
+class _Keys(SiblingKeys):
+    """The key scheme's sibling keys (`roadmap.keys`), failing with the markdown's line."""
 
-    def __init__(self, parent):
-        self.parent = parent
-        self.seen = defaultdict(int)
+    def __init__(self, model, parent_key, *, level=""):
+        super().__init__(prefix(model, parent_key, level=level))
 
     def __call__(self, title, line):
-        slug = key_slug(title)
-        if not slug:
-            raise RoadmapImportError(line, f"{title!r} has no letters or digits to make a key from")
-        self.seen[slug] += 1
-        if self.seen[slug] > 1:
-            slug = f"{slug}-{self.seen[slug]}"
-        return f"{self.parent}/{slug}"
+        try:
+            return super().__call__(title)
+        except ValueError as error:
+            raise RoadmapImportError(line, str(error)) from None
 
 
 def _slug(key):
@@ -117,21 +125,21 @@ def _validated(row):
 
 
 def _appendix_rows(document, key, phase_keys):
-    def items(model, segment, entries, make_values):
-        keys = _Keys(f"{key}/{segment}")
+    def items(model, entries, make_values):
+        keys = _Keys(model, key)
         for order, entry in enumerate(entries):
             values = {"order": order, **make_values(entry)}
             yield Row(model, keys(entry.title, entry.line), entry.line, values, {"roadmap": key})
 
     levels = defaultdict(int)
-    keys = {level: _Keys(f"{key}/projects/{level}") for level in models.ProjectIdea.Level.values}
+    keys = {level: _Keys(models.ProjectIdea, key, level=level) for level in models.ProjectIdea.Level.values}
     for project in document.projects:
         values = {"order": levels[project.level], "level": project.level, "title": project.title}
         levels[project.level] += 1
         row_key = keys[project.level](project.title, project.line)
         yield Row(models.ProjectIdea, row_key, project.line, values, {"roadmap": key})
 
-    timeline_keys = _Keys(f"{key}/timeline")
+    timeline_keys = _Keys(models.TimelineEntry, key)
     for order, entry in enumerate(document.timeline):
         values = {
             "order": order,
@@ -148,12 +156,11 @@ def _appendix_rows(document, key, phase_keys):
     focus = {title.strip().lower() for title in document.focus_title.split("/")}
     yield from items(
         models.CareerPath,
-        "careers",
         document.careers,
         lambda c: {"title": c.title, "description": c.description, "is_focus": c.title.lower() in focus},
     )
 
-    category_keys = _Keys(f"{key}/tools")
+    category_keys = _Keys(models.ToolCategory, key)
     for order, category in enumerate(document.tool_categories):
         category_key = category_keys(category.title, category.line)
         values = {
@@ -163,14 +170,14 @@ def _appendix_rows(document, key, phase_keys):
             "description_heading": category.description_heading,
         }
         yield Row(models.ToolCategory, category_key, category.line, values, {"roadmap": key})
-        tool_keys = _Keys(category_key)
+        tool_keys = _Keys(models.Tool, category_key)
         for tool_order, tool in enumerate(category.tools):
             values = {"order": tool_order, "name": tool.title, "description": tool.description}
             yield Row(
                 models.Tool, tool_keys(tool.title, tool.line), tool.line, values, {"category": category_key}
             )
 
-    community_keys = _Keys(f"{key}/communities")
+    community_keys = _Keys(models.Community, key)
     for order, community in enumerate(document.communities):
         values = {"order": order, "name": community.name, "url": community.url}
         row_key = community_keys(community.name, community.line)
@@ -178,21 +185,19 @@ def _appendix_rows(document, key, phase_keys):
 
     yield from items(
         models.Channel,
-        "channels",
         document.channels,
         lambda c: {"name": c.title, "description": c.description},
     )
     yield from items(
         models.Principle,
-        "principles",
         document.principles,
         lambda p: {"title": p.title, "description": p.description},
     )
-    yield from items(models.HumanSkill, "human-skills", document.human_skills, lambda s: {"title": s.title})
+    yield from items(models.HumanSkill, document.human_skills, lambda s: {"title": s.title})
 
 
 def _phase_rows(document, key, phase_keys):
-    make_key = _Keys(key)
+    make_key = _Keys(models.Phase, key)
     for phase in document.phases:
         phase_key = phase_keys[phase.number] = make_key(phase.title, phase.line)
         values = {
@@ -207,13 +212,13 @@ def _phase_rows(document, key, phase_keys):
             "is_elective": phase.is_elective,
         }
         yield Row(models.Phase, phase_key, phase.line, values, {"roadmap": key})
-        section_keys = _Keys(phase_key)
+        section_keys = _Keys(models.Section, phase_key)
         for order, section in enumerate(phase.sections):
             section_key = section_keys(section.title, section.line)
             values = {"order": order, "slug": _slug(section_key), "title": section.title}
             yield Row(models.Section, section_key, section.line, values, {"phase": phase_key})
             yield from _topic_rows(section.trees, section_key, section_key, None)
-            resource_keys = _Keys(f"{section_key}/resources")
+            resource_keys = _Keys(models.Resource, section_key)
             for res_order, resource in enumerate(section.resources):
                 kind = KINDS.get(resource.kind.lower())
                 if kind is None:
@@ -232,14 +237,14 @@ def _phase_rows(document, key, phase_keys):
                 yield Row(models.Resource, row_key, resource.line, values, {"section": section_key})
 
 
-def _topic_rows(nodes, parent_key, section_key, parent_topic_key):
-    keys = _Keys(parent_key)
+def _topic_rows(nodes, parent_key, section_key, parent_topic_key, depth=0):
+    keys = _Keys(models.Topic, parent_key)
     for order, node in enumerate(nodes):
         topic_key = keys(node.title, node.line)
         values = {"order": order, "slug": _slug(topic_key), "title": node.title}
         parents = {"section": section_key, "parent": parent_topic_key}
-        yield Row(models.Topic, topic_key, node.line, values, parents)
-        yield from _topic_rows(node.children, topic_key, section_key, topic_key)
+        yield Row(models.Topic, topic_key, node.line, values, parents, depth=depth)
+        yield from _topic_rows(node.children, topic_key, section_key, topic_key, depth + 1)
 
 
 def roadmap_rows(document, key):
@@ -268,16 +273,15 @@ def roadmap_rows(document, key):
     rows += _appendix_rows(document, key, phase_keys)
     rank = {model: position for position, model in enumerate(MODELS)}
     # Topics sort by depth so that a topic's parent is saved before it.
-    rows.sort(key=lambda row: (rank[row.model], row.key.count("/") if row.model is models.Topic else 0))
+    rows.sort(key=lambda row: (rank[row.model], row.depth))
     return [_validated(row) for row in rows]
 
 
 def _batches(rows):
     batches = []
     for row in rows:
-        depth = row.key.count("/") if row.model is models.Topic else 0
-        if not batches or batches[-1][0] != (row.model, depth):
-            batches.append(((row.model, depth), []))
+        if not batches or batches[-1][0] != (row.model, row.depth):
+            batches.append(((row.model, row.depth), []))
         batches[-1][1].append(row)
     return [(model, batch) for (model, _), batch in batches]
 
@@ -318,6 +322,7 @@ def _save_updates(model, updates):
                 obj.save(update_fields=["number"])
                 obj.number = wanted
     for obj, names in updates:
+        obj._change_reason = IMPORTED  # the history says where the change came from
         obj.save(update_fields=names)
 
 
@@ -391,7 +396,7 @@ def roadmap_import(*, document, key, dry_run=False):
                         result.unchanged += 1
             if not dry_run:
                 _save_updates(model, updates)
-                model.objects.bulk_create(new)
+                bulk_create_with_history(new, model, default_change_reason=LOADED)
             for obj in [*existing[model].values(), *new]:
                 pks[model, obj.key] = obj.pk
         _apply_timeline_phases(rows, existing, pks, result, dry_run)

@@ -10,6 +10,8 @@ silently lost.
 import re
 from dataclasses import dataclass, field
 
+from roadmap import trees
+
 BRANCH = ("├── ", "└── ")
 LAST_BRANCH = "└── "
 # Indentation under a branch: "│   " while the ancestor has later siblings, blank after its last one.
@@ -31,9 +33,7 @@ class TreeNode:
     children: list["TreeNode"] = field(default_factory=list)
 
     def walk(self):
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        return trees.walk(self)
 
 
 @dataclass

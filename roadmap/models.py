@@ -11,11 +11,16 @@ Every row also has an explicit `order` among its siblings.
 import uuid
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.text import slugify
+from django.utils.translation import get_language_info
+from simple_history.models import HistoricalRecords
+
+from config.validators import validate_multiline_text, validate_single_line_text
+from roadmap import trees
 
 
 def new_content_version() -> str:
@@ -41,15 +46,6 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return self.value
-
-
-def key_slug(title: str) -> str:
-    """The slug a title contributes to a key (the importer's and the admin's one rule).
-
-    A slash separates words ("AI/ML", "Vanishing/exploding"), so it becomes a
-    hyphen; `slugify` alone would glue the words together.
-    """
-    return slugify(title.replace("/", " "))
 
 
 class KeyedManager(models.Manager):
@@ -84,6 +80,26 @@ def _count_of(queryset, group_by):
     return Coalesce(models.Subquery(counted), 0)
 
 
+def language_name(code: str) -> str:
+    """ "French" for "fr"; the code itself for one Django does not know."""
+    try:
+        return get_language_info(code)["name"]
+    except KeyError:
+        return code
+
+
+class Level(models.TextChoices):
+    BEGINNER = "beginner", "Beginner"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"
+
+
+MARKDOWN_HELP = (
+    "Markdown: **bold**, *italic*, [a link](https://example.com), lists, `code`. "
+    "HTML is shown as text, not run. Save to see the preview below."
+)
+
+
 class RoadmapQuerySet(models.QuerySet):
     def current(self):
         """The roadmap the site shows, or None before one is loaded.
@@ -104,6 +120,8 @@ class Roadmap(KeyedModel):
     skills_heading = models.CharField(max_length=200, blank=True)
     skills_title = models.CharField(max_length=200, blank=True)
     last_updated = models.CharField(max_length=100, blank=True)
+
+    history = HistoricalRecords()
 
     objects = KeyedManager.from_queryset(RoadmapQuerySet)()
 
@@ -144,6 +162,8 @@ class Phase(KeyedModel):
         default=False, help_text="Learners choose which of its sections they follow."
     )
 
+    history = HistoricalRecords()
+
     objects = KeyedManager.from_queryset(PhaseQuerySet)()
 
     class Meta:
@@ -170,6 +190,8 @@ class Section(KeyedModel):
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="sections")
     slug = models.SlugField(max_length=100)
     title = models.CharField(max_length=200)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["phase__number", "order"]
@@ -202,6 +224,14 @@ class Topic(KeyedModel):
     )
     slug = models.SlugField(max_length=100)
     title = models.CharField(max_length=200)
+    description = models.TextField(
+        blank=True,
+        max_length=5000,
+        validators=[validate_multiline_text],
+        help_text="What the topic is and why it matters, shown folded under its title. " + MARKDOWN_HELP,
+    )
+
+    history = HistoricalRecords()
 
     objects = KeyedManager.from_queryset(TopicQuerySet)()
 
@@ -212,9 +242,16 @@ class Topic(KeyedModel):
         return self.title
 
     @property
-    def depth(self):
-        """0 for a tree's root; derived from the key so it costs no query."""
-        return self.key.count("/") - 3
+    def depth(self) -> int:
+        """0 for a tree's root: the topic's place in its tree, as the cached structure has it
+        (no query once the request has the structure); up its parent chain when the
+        structure does not show it (another roadmap, or not saved yet)."""
+        from roadmap import structure
+
+        node = structure.current().topic_by_id.get(self.pk)
+        if node is not None and node.parent_id == self.parent_id:
+            return node.depth
+        return sum(1 for _ in trees.ancestors(self, parent=lambda topic: topic.parent))
 
 
 class Resource(KeyedModel):
@@ -229,7 +266,21 @@ class Resource(KeyedModel):
         GUIDE = "guide", "Guide"
         LIBRARY = "library", "Library"
 
+    class Cost(models.TextChoices):
+        FREE = "free", "Free"
+        FREE_TO_AUDIT = "free_to_audit", "Free to audit, paid certificate"
+        PAID = "paid", "Paid"
+
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="resources")
+    # A topic's own resource (its section is the topic's); empty for the section's resources.
+    topic = models.ForeignKey(
+        Topic,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="resources",
+        help_text="Empty: a resource of the whole section. A topic: shown under that topic.",
+    )
     kind = models.CharField("type", max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=200)
     url = models.URLField(
@@ -242,6 +293,18 @@ class Resource(KeyedModel):
     publisher = models.CharField(
         max_length=200, blank=True, help_text='Where to find it when there is no link, e.g. "O\'Reilly".'
     )
+    cost = models.CharField(
+        max_length=20, choices=Cost.choices, blank=True, help_text="Empty when nobody has checked yet."
+    )
+    level = models.CharField(max_length=20, choices=Level.choices, blank=True)
+    hours = models.PositiveSmallIntegerField(
+        "estimated hours", null=True, blank=True, help_text="Roughly how long it takes, in hours."
+    )
+    # A language code; the admin offers Django's list of languages (no choices here, so a
+    # Django release that adds one does not change the schema).
+    language = models.CharField(max_length=10, default="en", help_text="The language it is in.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "id"]
@@ -250,10 +313,18 @@ class Resource(KeyedModel):
                 condition=~models.Q(url="") | ~models.Q(publisher=""),
                 name="roadmap_resource_has_link_or_publisher",
             ),
+            models.CheckConstraint(
+                condition=models.Q(hours__isnull=True) | models.Q(hours__gte=1),
+                name="roadmap_resource_hours_positive",
+            ),
         ]
 
     def __str__(self):
         return f"{self.title} ({self.get_kind_display()})"
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language)
 
     @property
     def host(self):
@@ -262,21 +333,76 @@ class Resource(KeyedModel):
         return host.removeprefix("www.")
 
 
+CHECKLIST_MAX_ITEMS = 12
+
+
+def validate_checklist(value: str) -> None:
+    items = checklist_items(value)
+    if len(items) > CHECKLIST_MAX_ITEMS:
+        raise ValidationError(
+            "Keep the checklist short: at most %(limit)d items (you have %(count)d).",
+            code="checklist_too_long",
+            params={"limit": CHECKLIST_MAX_ITEMS, "count": len(items)},
+        )
+
+
+def checklist_items(value: str) -> list[str]:
+    """The checklist's items: its non-blank lines, without list markers someone typed."""
+    lines = (line.strip().removeprefix("- ").removeprefix("* ").strip() for line in value.splitlines())
+    return [line for line in lines if line]
+
+
 class ProjectIdea(KeyedModel):
-    class Level(models.TextChoices):
-        BEGINNER = "beginner", "Beginner"
-        INTERMEDIATE = "intermediate", "Intermediate"
-        ADVANCED = "advanced", "Advanced"
+    Level = Level
 
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="projects")
     level = models.CharField(max_length=20, choices=Level.choices)
     title = models.CharField(max_length=200)
+    brief = models.TextField(
+        blank=True,
+        max_length=5000,
+        validators=[validate_multiline_text],
+        help_text="What to build, shown with the project. " + MARKDOWN_HELP,
+    )
+    skills = models.CharField(
+        "skills it practises",
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line_text],
+        help_text='Separated by commas, e.g. "pandas, feature engineering, scikit-learn".',
+    )
+    after_phase = models.ForeignKey(
+        Phase,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="fits after phase",
+        help_text="The phase a learner should have finished first.",
+    )
+    done_when = models.TextField(
+        "done when",
+        blank=True,
+        max_length=2000,
+        validators=[validate_multiline_text, validate_checklist],
+        help_text=f'A short checklist of what "done" means: one item per line, at most {CHECKLIST_MAX_ITEMS}.',
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "id"]
 
     def __str__(self):
         return f"{self.title} ({self.get_level_display()})"
+
+    @property
+    def skill_list(self) -> list[str]:
+        return [skill.strip() for skill in self.skills.split(",") if skill.strip()]
+
+    @property
+    def checklist(self) -> list[str]:
+        return checklist_items(self.done_when)
 
 
 class TimelineEntry(KeyedModel):
@@ -288,6 +414,8 @@ class TimelineEntry(KeyedModel):
     end_month = models.PositiveSmallIntegerField(null=True, blank=True)
     description = models.CharField(max_length=200)
     phases = models.ManyToManyField(Phase, blank=True, related_name="timeline_entries")
+
+    history = HistoricalRecords(m2m_fields=["phases"])
 
     class Meta:
         ordering = ["order", "id"]
@@ -310,6 +438,8 @@ class CareerPath(KeyedModel):
     description = models.CharField(max_length=300, blank=True)
     is_focus = models.BooleanField(default=False, help_text="One of the roles this roadmap focuses on.")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "id"]
 
@@ -327,6 +457,8 @@ class ToolCategory(KeyedModel):
     )
     description_heading = models.CharField(max_length=50, default="Purpose", help_text='e.g. "Focus".')
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "id"]
         verbose_name_plural = "tool categories"
@@ -339,6 +471,8 @@ class Tool(KeyedModel):
     category = models.ForeignKey(ToolCategory, on_delete=models.CASCADE, related_name="tools")
     name = models.CharField(max_length=200)
     description = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "id"]
@@ -353,6 +487,8 @@ class Community(KeyedModel):
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="communities")
     name = models.CharField(max_length=200)
     url = models.URLField("link", max_length=500, validators=[URLValidator(schemes=["http", "https"])])
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "id"]
@@ -369,6 +505,8 @@ class Channel(KeyedModel):
     name = models.CharField(max_length=200)
     description = models.CharField(max_length=300, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "id"]
 
@@ -380,6 +518,8 @@ class Principle(KeyedModel):
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="principles")
     title = models.CharField(max_length=200)
     description = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "id"]
@@ -394,8 +534,62 @@ class HumanSkill(KeyedModel):
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="human_skills")
     title = models.CharField(max_length=200)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "id"]
 
     def __str__(self):
         return self.title
+
+
+class LinkCheckQuerySet(models.QuerySet):
+    def needing_attention(self):
+        """Links that did not answer OK when last checked, and still point where they did then."""
+        return self.exclude(status=LinkCheck.Status.OK).filter(url=models.F("resource__url"))
+
+
+class LinkCheck(models.Model):
+    """What `manage.py check_links` found at a resource's link the last time it asked.
+
+    Not content: a check changes no content version and keeps no history (the
+    checker writes it daily). A check whose `url` differs from the resource's
+    link is stale: the link was edited since, and the next run checks it anew.
+    """
+
+    class Status(models.TextChoices):
+        OK = "ok", "OK"
+        MOVED = "moved", "Moved (permanent redirect)"
+        BROKEN = "broken", "Broken (error answer)"
+        UNREACHABLE = "unreachable", "Unreachable (no answer)"
+
+    resource = models.OneToOneField(
+        Resource, on_delete=models.CASCADE, primary_key=True, related_name="link_check"
+    )
+    url = models.URLField("link checked", max_length=500)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    http_code = models.PositiveSmallIntegerField("HTTP code", null=True, blank=True)
+    final_url = models.URLField(
+        "where it leads", max_length=2000, blank=True, help_text="A permanent redirect's target."
+    )
+    error = models.CharField(max_length=200, blank=True)
+    checked_at = models.DateTimeField("last checked")
+    last_ok_at = models.DateTimeField("last OK", null=True, blank=True)
+    failures = models.PositiveIntegerField("consecutive failures", default=0)
+
+    objects = LinkCheckQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["status"], name="roadmap_linkcheck_status_idx")]
+
+    def __str__(self):
+        return f"{self.url}: {self.get_status_display()}"
+
+
+class LinkNeedingAttention(LinkCheck):
+    """The editors' view of link checks: those that need a look (see LinkCheckQuerySet)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "link needing attention"
+        verbose_name_plural = "links needing attention"

@@ -22,8 +22,9 @@ from urllib.parse import urlsplit
 from django.core.cache import cache
 from django.db.models import Max, Min
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
-from roadmap import models
+from roadmap import models, prose, trees
 
 CACHE_KEY = "roadmap:structure:{version}"
 
@@ -45,10 +46,16 @@ class TopicNode:
     position: int  # its place in the roadmap's reading order (depth first)
     children: tuple["TopicNode", ...]
     leaf_ids: tuple[int, ...]  # the leaves under it in reading order; itself when it is one
+    description_html: str = ""  # the editors' Markdown, rendered and sanitized (roadmap.prose)
+    resources: tuple["ResourceNode", ...] = ()  # the topic's own, beside its section's
 
     @property
     def is_leaf(self) -> bool:
         return not self.children
+
+    @property
+    def description(self) -> SafeString:
+        return mark_safe(self.description_html)  # noqa: S308 - sanitized by roadmap.prose when built
 
     @property
     def leaf_count(self) -> int:
@@ -68,6 +75,15 @@ class ResourceNode:
     title: str
     url: str
     publisher: str
+    section_id: int = 0
+    topic_id: int | None = None  # a topic's own resource; None for a section's
+    cost: str = ""  # "" when nobody has said
+    cost_label: str = ""
+    level: str = ""
+    level_label: str = ""
+    hours: int | None = None
+    language: str = "en"
+    language_name: str = "English"
 
     @property
     def host(self) -> str:
@@ -84,8 +100,9 @@ class SectionNode:
     phase_id: int
     phase_is_elective: bool
     trees: tuple[TopicNode, ...]
-    resources: tuple[ResourceNode, ...]
+    resources: tuple[ResourceNode, ...]  # the section's own; topics have theirs
     leaf_ids: tuple[int, ...]
+    resource_count: int = 0  # its own and its topics'
 
     @property
     def leaf_count(self) -> int:
@@ -116,7 +133,7 @@ class PhaseNode:
 
     @property
     def resource_count(self) -> int:
-        return sum(len(section.resources) for section in self.sections)
+        return sum(section.resource_count for section in self.sections)
 
     @property
     def section_count(self) -> int:
@@ -133,6 +150,14 @@ class ProjectNode:
     title: str
     level: str
     level_label: str
+    brief_html: str = ""  # rendered and sanitized (roadmap.prose)
+    skills: tuple[str, ...] = ()
+    after_phase: "PhaseNode | None" = None
+    checklist: tuple[str, ...] = ()
+
+    @property
+    def brief(self) -> SafeString:
+        return mark_safe(self.brief_html)  # noqa: S308 - sanitized by roadmap.prose when built
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +208,7 @@ class Structure:
     section_by_id: dict = field(default_factory=dict, repr=False)
     topic_by_id: dict = field(default_factory=dict, repr=False)
     project_by_id: dict = field(default_factory=dict, repr=False)
+    resource_by_id: dict = field(default_factory=dict, repr=False)
     leaves: tuple[TopicNode, ...] = field(default=(), repr=False)  # every leaf in reading order
 
     def __post_init__(self):
@@ -194,6 +220,13 @@ class Structure:
             "section_by_id": {section.id: section for section in sections},
             "topic_by_id": {topic.id: topic for topic in topics},
             "project_by_id": {project.id: project for project in self.projects},
+            "resource_by_id": {
+                resource.id: resource
+                for resource in (
+                    *(resource for section in sections for resource in section.resources),
+                    *(resource for topic in topics for resource in topic.resources),
+                )
+            },
             "leaves": tuple(topic for topic in topics if topic.is_leaf),
         }
         for name, value in index.items():
@@ -206,6 +239,10 @@ class Structure:
     @property
     def resource_count(self) -> int:
         return sum(phase.resource_count for phase in self.phases)
+
+    def ancestors(self, topic: TopicNode):
+        """The topic's parent, its parent, and so on up to its tree's root."""
+        return trees.ancestors(topic, parent=lambda node: self.topic_by_id.get(node.parent_id))
 
     def neighbours(self, phase: PhaseNode) -> tuple[PhaseNode | None, PhaseNode | None]:
         """(previous, next) phase, None at either end."""
@@ -222,11 +259,10 @@ class Structure:
         return [group for group in groups.values() if group[1]]
 
 
-def walk(topic: TopicNode):
-    """The topic and every topic under it, depth first (the reading order)."""
-    yield topic
-    for child in topic.children:
-        yield from walk(child)
+# The tree walks (roadmap.trees) over TopicNodes, whose children are `.children`.
+walk = trees.walk  # the topic and every topic under it, in reading order
+descendants = trees.descendants  # every topic under it
+leaves = trees.leaves  # the leaves under it (itself for a leaf)
 
 
 # Building -------------------------------------------------------------------------------
@@ -251,22 +287,36 @@ def build(version: str) -> Structure:
     topic_rows = list(
         models.Topic.objects.filter(section__phase__roadmap=roadmap)
         .order_by("order", "id")
-        .values("id", "key", "slug", "title", "parent_id", "section_id")
+        .values("id", "key", "slug", "title", "parent_id", "section_id", "description")
     )
-    resources = defaultdict(list)
+    resources = defaultdict(list)  # by section
+    topic_resources = defaultdict(list)
     kinds = dict(models.Resource.Kind.choices)
+    costs = dict(models.Resource.Cost.choices)
+    levels = dict(models.Level.choices)
     for row in models.Resource.objects.filter(section__phase__roadmap=roadmap).order_by("order", "id"):
-        resources[row.section_id].append(
-            ResourceNode(
-                id=row.pk,
-                key=row.key,
-                kind=row.kind,
-                kind_label=kinds.get(row.kind, row.kind),
-                title=row.title,
-                url=row.url,
-                publisher=row.publisher,
-            )
+        node = ResourceNode(
+            id=row.pk,
+            key=row.key,
+            kind=row.kind,
+            kind_label=kinds.get(row.kind, row.kind),
+            title=row.title,
+            url=row.url,
+            publisher=row.publisher,
+            section_id=row.section_id,
+            topic_id=row.topic_id,
+            cost=row.cost,
+            cost_label=costs.get(row.cost, ""),
+            level=row.level,
+            level_label=levels.get(row.level, ""),
+            hours=row.hours,
+            language=row.language,
+            language_name=row.language_name,
         )
+        if row.topic_id is None:
+            resources[row.section_id].append(node)
+        else:
+            topic_resources[row.topic_id].append(node)
 
     children = defaultdict(list)
     for row in topic_rows:
@@ -294,11 +344,14 @@ def build(version: str) -> Structure:
             position=at,
             children=kids,
             leaf_ids=tuple(leaf for kid in kids for leaf in kid.leaf_ids) if kids else (row["id"],),
+            # Trees are h3 on the phase page: a description's "#" is the heading below.
+            description_html=prose.render(row["description"], heading_level=4),
+            resources=tuple(topic_resources[row["id"]]),
         )
 
     sections = defaultdict(list)
     for row in section_rows:
-        trees = tuple(topic_node(root, 0, ()) for root in roots[row.pk])
+        section_trees = tuple(topic_node(root, 0, ()) for root in roots[row.pk])
         sections[row.phase_id].append(
             SectionNode(
                 id=row.pk,
@@ -307,9 +360,11 @@ def build(version: str) -> Structure:
                 title=row.title,
                 phase_id=row.phase_id,
                 phase_is_elective=row.phase.is_elective,
-                trees=trees,
+                trees=section_trees,
                 resources=tuple(resources[row.pk]),
-                leaf_ids=tuple(leaf for tree in trees for leaf in tree.leaf_ids),
+                leaf_ids=tuple(leaf for tree in section_trees for leaf in tree.leaf_ids),
+                resource_count=len(resources[row.pk])
+                + sum(len(topic.resources) for tree in section_trees for topic in walk(tree)),
             )
         )
     phases = tuple(
@@ -332,14 +387,21 @@ def build(version: str) -> Structure:
         for row in phase_rows
     )
     phase_by_id = {phase.id: phase for phase in phases}
-    levels = dict(models.ProjectIdea.Level.choices)
     return Structure(
         version=version,
         roadmap=roadmap,
         phases=phases,
         projects=tuple(
             ProjectNode(
-                id=p.pk, key=p.key, title=p.title, level=p.level, level_label=levels.get(p.level, p.level)
+                id=p.pk,
+                key=p.key,
+                title=p.title,
+                level=p.level,
+                level_label=levels.get(p.level, p.level),
+                brief_html=prose.render(p.brief, heading_level=3),  # levels are h2
+                skills=tuple(p.skill_list),
+                after_phase=phase_by_id.get(p.after_phase_id),
+                checklist=tuple(p.checklist),
             )
             for p in roadmap.projects.order_by("order", "id")
         ),

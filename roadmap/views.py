@@ -1,4 +1,5 @@
-"""The content's own page: the appendix (platforms, communities, channels, principles, skills).
+"""The content's own pages: the appendix (platforms, communities, channels, principles, skills)
+and "What changed" (recent changes to the content, never who made them).
 
 The overview, the phases and the projects are put together by the progress
 app, which adds a signed-in learner's marks to them (`progress.views.pages`).
@@ -9,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from roadmap import changes as roadmap_changes
 from roadmap import structure as roadmap_structure
 
 
@@ -26,3 +28,14 @@ def appendix(request):
         "human_skills": structure.human_skills,
     }
     return render(request, "roadmap/appendix.html", context)
+
+
+@require_safe
+def changes(request):
+    """Recent content changes: built once per content version, like the structure (one query)."""
+    structure = roadmap_structure.current()
+    return render(
+        request,
+        "roadmap/changes.html",
+        {"roadmap": structure.roadmap, "changes": roadmap_changes.recent(), "limit": roadmap_changes.LIMIT},
+    )

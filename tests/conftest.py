@@ -125,3 +125,76 @@ def redis_url():
     yield url
     client.flushdb()
     client.close()
+
+
+class LinkServer:
+    """A web server on 127.0.0.1 answering what the link checker must tell apart (see `link_server`)."""
+
+    def __init__(self, base: str, refused: str, requests: list):
+        self.base = base
+        self.refused = refused  # a closed port: connecting is refused
+        self.requests = requests  # (method, path, user agent) of every request, in order
+
+    def url(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+
+@pytest.fixture
+def link_server():
+    """A local HTTP server (random port) for link checks; never the internet.
+
+    /ok 200, /moved 301 to /ok, /moved-twice 308 to /moved, /temporary 302 to /ok,
+    /missing 404, /gone 410, /error 500, /no-head 405 to HEAD but 200 to GET,
+    /hang answers nothing until the test ends (past any timeout), /loop redirects to itself.
+    """
+    import socket
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    release = threading.Event()
+    requests = []
+    redirects = {"/moved": (301, "/ok"), "/moved-twice": (308, "/moved"), "/temporary": (302, "/ok")}
+    redirects["/loop"] = (301, "/loop")
+    codes = {"/ok": 200, "/missing": 404, "/gone": 410, "/error": 500}
+
+    class Handler(BaseHTTPRequestHandler):
+        def answer(self, method):
+            requests.append((method, self.path, self.headers.get("User-Agent", "")))
+            if self.path == "/hang":
+                release.wait(30)
+                return
+            if self.path in redirects:
+                code, location = redirects[self.path]
+                self.send_response(code)
+                self.send_header("Location", location)
+            elif self.path == "/no-head":
+                self.send_response(405 if method == "HEAD" else 200)
+            else:
+                self.send_response(codes.get(self.path, 404))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_HEAD(self):
+            self.answer("HEAD")
+
+        def do_GET(self):
+            self.answer("GET")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        refused_port = closed.getsockname()[1]
+    try:
+        yield LinkServer(
+            f"http://127.0.0.1:{server.server_address[1]}", f"http://127.0.0.1:{refused_port}/", requests
+        )
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()

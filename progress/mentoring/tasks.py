@@ -1,8 +1,7 @@
-"""Background work of mentoring, as Django tasks (`django.tasks`).
+"""Background work of mentoring, as Django tasks (`django.tasks`), run by the worker.
 
-Without a TASKS setting Django runs a task at once, in the process that
-enqueues it (ImmediateBackend); with a queue backend a worker runs it. Either
-way `manage.py send_digests` is what the weekly schedule calls.
+The weekly digest is a periodic job (settings.PERIODIC_JOBS "weekly-digest");
+`manage.py send_digests` runs the same digest at once, by hand.
 """
 
 from django.tasks import task

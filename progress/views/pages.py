@@ -17,7 +17,8 @@ from progress import plan as plans
 from progress.activity import local_today
 from progress.figures import learner_figures
 from progress.marks import phase_marks, project_levels, public_sections
-from progress.models import NOTE_MAX_LENGTH, LearningPlan
+from progress.models import LINK_REPORT_COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, LearningPlan, LinkReport
+from progress.resources import ResourceFilter
 from roadmap import structure as roadmap_structure
 
 
@@ -82,6 +83,7 @@ def phase_detail(request, slug):
     if phase is None:
         raise Http404("No phase of the roadmap has this address.")
     previous, following = structure.neighbours(phase)
+    wanted = ResourceFilter.from_query(request.GET)
     context = {
         "roadmap": structure.roadmap,
         "phase": phase,
@@ -89,6 +91,9 @@ def phase_detail(request, slug):
         "next": following,
         "mine": None,
         "note_max_length": NOTE_MAX_LENGTH,
+        "wanted": wanted,
+        "report_reasons": LinkReport.Reason.choices,
+        "report_comment_max_length": LINK_REPORT_COMMENT_MAX_LENGTH,
     }
     if request.user.is_authenticated:
         figures = learner_figures(
@@ -97,10 +102,10 @@ def phase_detail(request, slug):
             today=local_today(request.user),
             topics=[leaf for section in phase.sections for leaf in section.leaf_ids],
         )
-        context["mine"] = phase_marks(user=request.user, figures=figures, phase=phase)
+        context["mine"] = phase_marks(user=request.user, figures=figures, phase=phase, wanted=wanted)
         context["sections"] = context["mine"].sections
     else:
-        context["sections"] = public_sections(phase)
+        context["sections"] = public_sections(phase, wanted)
     return render(request, "progress/phase.html", context)
 
 

@@ -247,7 +247,12 @@ ADMIN_PAGES = [
     ("admin:roadmap_resource_changelist", {}),
     ("admin:roadmap_resource_change", {"object_id": "resource"}),
     ("admin:roadmap_topic_change", {"object_id": "topic"}),
+    ("admin:roadmap_topic_history", {"object_id": "topic"}),
+    ("admin:roadmap_projectidea_change", {"object_id": "project"}),
     ("admin:roadmap_resource_add", {}),
+    ("admin:roadmap_linkneedingattention_changelist", {}),
+    ("admin:progress_reportedresource_changelist", {}),
+    ("admin:progress_reportedresource_change", {"object_id": "reported"}),
 ]
 # Not pages: a probe, downloads, and the 404 page's own test below.
 NOT_PAGES = {"healthz"}
@@ -337,14 +342,20 @@ def _arguments(name: str, params: frozenset[str], people: dict) -> list[dict]:
 
 
 def _admin_pages() -> list[Page]:
-    from roadmap.models import Resource, Topic
+    from progress.models import LinkReport
+    from roadmap.models import ProjectIdea, Resource, Topic
 
+    reported = LinkReport.objects.open().order_by("pk").first()
     objects = {
         "resource": Resource.objects.order_by("pk").first(),
         "topic": Topic.objects.exclude(parent=None).order_by("pk").first(),
+        "project": ProjectIdea.objects.order_by("pk").first(),
+        "reported": reported.resource if reported else None,
     }
     pages = []
     for name, kwargs in ADMIN_PAGES:
+        if any(objects[value] is None for value in kwargs.values()):
+            continue
         kwargs = {key: objects[value].pk for key, value in kwargs.items()}
         try:
             pages.append(Page(name, reverse(name, kwargs=kwargs or None)))
@@ -428,6 +439,7 @@ def people(learner, editor, mentor) -> dict:
             evidence_url="https://example.org/my-first-project",
             reflection="Smaller than I planned, and better for it.",
         )
+    _curated(learner)
     people = {"anonymous": None, "learner": learner, "editor": editor, "mentor": mentor, "project": project}
     from progress.mentoring.services import cohort_create, membership_join, nudge_send
 
@@ -445,3 +457,50 @@ def people(learner, editor, mentor) -> dict:
     membership_join(cohort=last_year, user=learner)
     last_year.archive()
     return {**people, "cohort": cohort}
+
+
+def _curated(learner) -> None:
+    """What editors and learners add (issue 11), so the pages that show it are checked with it:
+    a described topic with its own resource, labels, a project brief, a link check, a learner's report."""
+    from django.utils import timezone
+
+    from progress.services import link_report_send
+    from roadmap.models import LinkCheck, ProjectIdea, Resource, Topic
+
+    topic = (
+        Topic.objects.filter(children=None)
+        .order_by("section__phase__number", "section__order", "order")
+        .first()
+    )
+    if topic is None:
+        return
+    topic.description = (
+        "What it is, **why** it matters, and [where to read more](https://docs.python.org/3/)."
+    )
+    topic.save()
+    own = Resource.objects.create(
+        section=topic.section,
+        topic=topic,
+        key=f"{topic.key}/resources/checked",
+        kind="docs",
+        title="A topic's own resource",
+        url="https://docs.python.org/3/",
+        cost="free",
+        level="beginner",
+        hours=2,
+        language="fr",
+    )
+    Resource.objects.filter(pk=Resource.objects.exclude(pk=own.pk).order_by("pk").values("pk")[:1]).update(
+        cost="paid"
+    )
+    project = ProjectIdea.objects.order_by("pk").first()
+    project.brief, project.skills, project.done_when = (
+        "Build it **small**.",
+        "pandas, SQL",
+        "A notebook\nA chart",
+    )
+    project.save()
+    LinkCheck.objects.create(
+        resource=own, url=own.url, status="broken", http_code=404, checked_at=timezone.now(), failures=2
+    )
+    link_report_send(user=learner, resource_id=own.pk, reason="paywalled", comment="Asks for a card")

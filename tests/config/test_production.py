@@ -22,7 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-FIXTURE = ROOT / "fixtures" / "roadmap.json"
+SEED = ROOT / "fixtures" / "ai-ml-roadmap-2025.md"
 MANIFEST = ROOT / "staticfiles" / "staticfiles.json"
 ONE_YEAR = 365 * 24 * 60 * 60
 START_TIMEOUT = 30
@@ -118,7 +118,7 @@ def server(tmp_path_factory):
     # The release steps, as the README lists them.
     _manage(env, "migrate", "--no-input")
     _manage(env, "createcachetable")
-    _manage(env, "loaddata", str(FIXTURE))
+    _manage(env, "import_roadmap", str(SEED))
 
     log = tmp / "gunicorn.log"
     with log.open("w") as output:

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from progress.models import TopicStatus
 from progress.services import progress_set_status, project_update
-from roadmap.admin import new_key
+from roadmap.keys import new_key
 from roadmap.models import (
     CareerPath,
     Channel,
@@ -450,6 +450,9 @@ def test_it_lists_every_model_in_a_fixed_number_of_queries(
     client.force_login(editor)
     _add_rows(60)  # a full page (100 rows) for topics and resources
     for model in MODELS:
+        # The topics' indentation comes from the cached structure, which the first
+        # request after a content change builds: count from the second.
+        client.get(admin_url(model, "changelist"))
         # Session, user, permissions; the page and its count; one per related-field filter.
         with django_assert_max_num_queries(10):
             response = client.get(admin_url(model, "changelist"))
@@ -493,7 +496,11 @@ def test_it_serves_admin_pages_under_the_content_security_policy(client, editor,
         assert "<style" not in response.text
 
 
-def test_it_gives_the_editors_group_no_permission_outside_the_roadmap():
+def test_it_gives_the_editors_group_no_permission_outside_the_roadmap_but_the_report_queue():
     editors = Group.objects.get(name="Editors")
     outside = Permission.objects.filter(group=editors).exclude(content_type__app_label="roadmap")
-    assert list(outside) == []
+    # The queue of reported links counts learners and never names them (tests/progress/test_link_reports.py).
+    assert sorted(outside.values_list("content_type__app_label", "codename")) == [
+        ("progress", "change_reportedresource"),
+        ("progress", "view_reportedresource"),
+    ]

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.tasks import TaskResultStatus
+from django.utils import timezone
 
-from progress.mentoring.tasks import send_weekly_digests
+from progress.mentoring.digest import digest_send
 
 
 class Command(BaseCommand):
@@ -11,9 +11,9 @@ class Command(BaseCommand):
         "email listing, per active cohort they mentor, new members, projects waiting for review, "
         "learners newly stuck on a topic (21 days in progress), quiet (14 days) or behind their "
         "plan. Mentors with nothing to act on get no email. Marks each digest sent, so running it "
-        "twice in a week sends nothing more. The weekly schedule runs this (cron: "
-        "`0 7 * * 1 python manage.py send_digests`). It enqueues the task "
-        "progress.mentoring.tasks.send_weekly_digests, which the default task backend runs at once. "
+        "twice in a week sends nothing more. It runs here, at once; the worker's weekly job "
+        '(PERIODIC_JOBS "weekly-digest") runs the same thing as the task '
+        "progress.mentoring.tasks.send_weekly_digests. "
         "--dry-run counts who would get one, and sends and marks nothing."
     )
 
@@ -23,13 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run=False, **options):
-        result = send_weekly_digests.enqueue(dry_run=dry_run)
-        if result.status == TaskResultStatus.FAILED:
-            raise CommandError(f"The weekly digests failed:\n{result.errors[-1].traceback}")
-        if result.status != TaskResultStatus.SUCCESSFUL:
-            self.stdout.write(f"Queued the weekly digests (task {result.id}).")
-            return
-        counts = result.return_value
+        counts = digest_send(now=timezone.now(), dry_run=dry_run)
         verb = "Would send" if dry_run else "Sent"
         self.stdout.write(
             f"{verb} {counts['sent']} digest{'' if counts['sent'] == 1 else 's'}; "
