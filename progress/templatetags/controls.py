@@ -16,10 +16,24 @@ def _csrf(context) -> str:
     return cache["csrf_input"]
 
 
+# What editors added to a topic (description, resources): a partial of the phase page.
+EXTRAS = "progress/phase.html#topic-extras"
+
+
 @register.simple_tag(takes_context=True)
 def topic_tree(context, tree, note_max_length, mine=False):
+    """A topic tree; what editors added to a topic is drawn by the page's "topic-extras"
+    partial, for the few topics that have any."""
+    partial = context.template.engine.get_template(EXTRAS)
+
+    def extras(mark) -> str:
+        if not (mark.node.description_html or mark.resources):
+            return ""
+        with context.push(topic=mark):
+            return partial.render(context)
+
     return controls.tree(
-        tree, csrf=_csrf(context) if mine else "", note_max_length=note_max_length, mine=mine
+        tree, csrf=_csrf(context) if mine else "", note_max_length=note_max_length, mine=mine, extras=extras
     )
 
 

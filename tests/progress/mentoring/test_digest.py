@@ -194,8 +194,25 @@ def test_a_token_names_one_mentor_only(mentor, django_user_model):
 # The task and the command the weekly schedule runs.
 
 
-def test_the_task_runs_the_digest(busy, mailoutbox):
+def test_the_digest_is_a_weekly_job():
+    from jobs.schedule import registered
+
+    job = registered()["weekly-digest"]
+    assert job.every == timedelta(weeks=1)
+    assert job.task.module_path == "progress.mentoring.tasks.send_weekly_digests"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_worker_runs_the_digest_task(busy, mailoutbox):
+    """Queued in the database and run by django-tasks-db's own worker, as the weekly job is."""
+    from django.tasks import TaskResultStatus
+
     result = send_weekly_digests.enqueue()
+    call_command(
+        "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0, stdout=StringIO()
+    )
+    result.refresh()
+    assert result.status == TaskResultStatus.SUCCESSFUL
     assert result.return_value == {"sent": 1, "empty": 0, "failed": 0}
     assert len(mailoutbox) == 1
 
