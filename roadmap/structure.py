@@ -14,9 +14,12 @@ dozen more, once per version. The nodes are frozen: a page never changes the
 shared structure, it reads a learner's marks from dicts beside it.
 """
 
+import hashlib
+import sys
 from collections import defaultdict
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.cache import cache
@@ -26,7 +29,17 @@ from django.utils.safestring import SafeString, mark_safe
 
 from roadmap import models, prose, trees
 
-CACHE_KEY = "roadmap:structure:{version}"
+
+def _code_version() -> str:
+    """A digest of the code that builds the structure: the cache key holds it, so a deploy
+    that changes the nodes or how they are built never reads what the old code cached."""
+    digest = hashlib.sha256()
+    for module in (sys.modules[__name__], prose, trees):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CACHE_KEY = "roadmap:structure:" + _code_version() + ":{version}"
 
 
 # The nodes ---------------------------------------------------------------------------

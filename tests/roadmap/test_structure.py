@@ -153,3 +153,14 @@ def test_the_content_app_imports_nothing_of_the_progress_app():
 def test_no_content_template_includes_a_learner_partial():
     templates = Path(ROOT / "templates" / "roadmap").rglob("*.html")
     assert [t.name for t in templates if "progress/" in t.read_text(encoding="utf-8")] == []
+
+
+def test_what_older_code_cached_is_never_read(roadmap):
+    """A deploy changing how the structure is built must not unpickle the old code's nodes:
+    the cache key holds a digest of the code that builds them."""
+    version = structure.current_version()
+    old_key = f"roadmap:structure:0123456789ab:{version}"
+    cache.set(old_key, "what the old code cached", timeout=None)
+    structure.forget()
+    assert structure.CACHE_KEY.format(version=version) != old_key
+    assert structure.current().roadmap is not None
