@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from progress.models import Activity, ProjectStatus, TopicStatus
 from progress.presentation import Heatmap, heatmap
+from roadmap import structure as roadmap_structure
 
 RECENT_CHANGES = 10
 
@@ -81,6 +82,15 @@ def activity_summary(user, *, now: datetime | None = None) -> ActivitySummary:
     return ActivitySummary(today=today, streak=streak(counts, today), heatmap=heatmap(counts, today))
 
 
+def topic_url(structure, topic_id: int) -> str:
+    """Where a topic is: its anchor on its phase page, or its permanent address when the
+    current roadmap no longer shows it."""
+    node = structure.topic_by_id.get(topic_id)
+    if node is None:
+        return reverse("progress:topic", kwargs={"pk": topic_id})
+    return f"{structure.phase_by_id[node.phase_id].url}#{node.anchor}"
+
+
 @dataclass(frozen=True)
 class RecentChange:
     when: datetime
@@ -100,14 +110,15 @@ def _label(kind, status: str) -> str:
 def recent_changes(user, *, now: datetime | None = None, limit: int = RECENT_CHANGES) -> list[RecentChange]:
     """The learner's latest status changes, newest first (one query)."""
     now = now or timezone.now()
-    rows = Activity.objects.filter(user=user).select_related("topic__section__phase", "project")[:limit]
+    rows = Activity.objects.filter(user=user).select_related("topic", "project")[:limit]
     projects_url = reverse("progress:projects")
+    structure = roadmap_structure.current()  # read already by the page: no query
     changes = []
     for row in rows:
         if row.kind == Activity.Kind.PROJECT:
             title, url = row.project.title, f"{projects_url}#project-{row.project_id}"
         else:
-            title, url = row.topic.title, f"{row.topic.section.phase.get_absolute_url()}#topic-{row.topic_id}"
+            title, url = row.topic.title, topic_url(structure, row.topic_id)
         changes.append(
             RecentChange(
                 when=row.created_at,

@@ -9,7 +9,14 @@ changes. With the session and the user, the page stays within six
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from progress.activity import ActivitySummary, RecentChange, activity_summary, local_today, recent_changes
+from progress.activity import (
+    ActivitySummary,
+    RecentChange,
+    activity_summary,
+    local_today,
+    recent_changes,
+    topic_url,
+)
 from progress.figures import Figures, learner_figures
 from progress.models import TopicStatus
 from roadmap import structure as roadmap_structure
@@ -73,7 +80,7 @@ class Dashboard:
         return [
             NextTopic(
                 node=leaf,
-                url=f"{structure.phase_by_id[leaf.phase_id].url}#{leaf.anchor}",
+                url=topic_url(structure, leaf.id),
                 in_progress=self.figures.status(leaf.id) == TopicStatus.IN_PROGRESS,
                 phase_number=structure.phase_by_id[leaf.phase_id].number,
                 section_title=structure.section_by_id[leaf.section_id].title,

@@ -69,6 +69,10 @@ class TopicMark:
     def anchor(self) -> str:
         return self.node.anchor
 
+    @property
+    def legacy_anchor(self) -> str:
+        return self.node.legacy_anchor
+
 
 @dataclass(slots=True)
 class TreeMark:

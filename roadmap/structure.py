@@ -14,6 +14,7 @@ dozen more, once per version. The nodes are frozen: a page never changes the
 shared structure, it reads a learner's marks from dicts beside it.
 """
 
+import re
 from collections import defaultdict
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -45,6 +46,8 @@ class TopicNode:
     position: int  # its place in the roadmap's reading order (depth first)
     children: tuple["TopicNode", ...]
     leaf_ids: tuple[int, ...]  # the leaves under it in reading order; itself when it is one
+    # Its #fragment on the phase page: its slug, unique on that page (see `topic_anchors`).
+    anchor: str = ""
 
     @property
     def is_leaf(self) -> bool:
@@ -55,7 +58,8 @@ class TopicNode:
         return len(self.leaf_ids)
 
     @property
-    def anchor(self) -> str:
+    def legacy_anchor(self) -> str:
+        """The fragment links used before anchors were slugs (`#topic-<id>`): still on the page."""
         return f"topic-{self.id}"
 
 
@@ -222,6 +226,54 @@ class Structure:
         return [group for group in groups.values() if group[1]]
 
 
+# Ids the phase page gives its own parts (base.html's too): a topic's anchor never takes one.
+PAGE_IDS = frozenset(
+    {
+        "main",
+        "site-menu",
+        "site-search",
+        "phase-progress",
+        "phase-progress-title",
+        "path",
+        "path-title",
+        "toc-title",
+        "progress-announcer",
+    }
+)
+# The ids of the learner's controls and figures (`topic-12-row`, `section-3-progress`) and the
+# old topic anchors (`topic-12`), which stay on the page for links made before.
+_NUMBERED_ID = re.compile(r"(topic|section|path|project)-\d")
+
+
+class _Anchors:
+    """One phase page's topic anchors, handed out in reading order.
+
+    A topic's anchor is its slug (`python-fundamentals`): made from content, not
+    database ids, so a link means the same topic on every database. When the
+    page already has that id (an earlier topic, a section, a part of the page),
+    the parent's slug goes in front (`feature-engineering-scaling`), then a
+    number after, so each anchor is unique and the same every time it is built.
+    """
+
+    def __init__(self, section_slugs):
+        self.taken = set(section_slugs)
+
+    def _free(self, candidate: str) -> bool:
+        return candidate not in self.taken and candidate not in PAGE_IDS and not _NUMBERED_ID.match(candidate)
+
+    def claim(self, slug: str, parent_slug: str) -> str:
+        slug = slug or "topic"
+        prefixed = f"{parent_slug}-{slug}"
+        candidate = next((name for name in (slug, prefixed) if self._free(name)), None)
+        number = 2
+        while candidate is None:
+            if self._free(f"{prefixed}-{number}"):
+                candidate = f"{prefixed}-{number}"
+            number += 1
+        self.taken.add(candidate)
+        return candidate
+
+
 def walk(topic: TopicNode):
     """The topic and every topic under it, depth first (the reading order)."""
     yield topic
@@ -275,12 +327,17 @@ def build(version: str) -> Structure:
     for row in children[None]:
         roots[row["section_id"]].append(row)
     phase_of_section = {row.pk: row.phase_id for row in section_rows}
+    section_slugs = defaultdict(list)
+    for row in section_rows:
+        section_slugs[row.phase_id].append(row.slug)
+    anchors = {phase_id: _Anchors(slugs) for phase_id, slugs in section_slugs.items()}
     position = iter(range(len(topic_rows)))
 
-    def topic_node(row, depth, path):
+    def topic_node(row, depth, path, parent_slug):
         path = (*path, row["title"])
         at = next(position)
-        kids = tuple(topic_node(child, depth + 1, path) for child in children.get(row["id"], ()))
+        anchor = anchors[phase_of_section[row["section_id"]]].claim(row["slug"], parent_slug)
+        kids = tuple(topic_node(child, depth + 1, path, row["slug"]) for child in children.get(row["id"], ()))
         return TopicNode(
             id=row["id"],
             key=row["key"],
@@ -294,11 +351,12 @@ def build(version: str) -> Structure:
             position=at,
             children=kids,
             leaf_ids=tuple(leaf for kid in kids for leaf in kid.leaf_ids) if kids else (row["id"],),
+            anchor=anchor,
         )
 
     sections = defaultdict(list)
     for row in section_rows:
-        trees = tuple(topic_node(root, 0, ()) for root in roots[row.pk])
+        trees = tuple(topic_node(root, 0, (), row.slug) for root in roots[row.pk])
         sections[row.phase_id].append(
             SectionNode(
                 id=row.pk,

@@ -1,7 +1,7 @@
 """The learner's controls on a phase page: a leaf's status, a whole subtree done, a note, the path.
 
 Each endpoint takes a POST from a form on the phase page. A plain form post is
-answered with a redirect back to the topic (`/phases/<slug>/#topic-<pk>`); an
+answered with a redirect back to the topic (`/phases/<slug>/#<topic anchor>`); an
 htmx request with the parts of the page that changed: the topic's row or
 summary, and out-of-band the rows and summaries around it and the section and
 phase bars ("progress/phase.html#change"). Topics are looked up in the cached

@@ -83,7 +83,7 @@ def test_a_branch_shows_what_its_leaves_add_up_to(client, learner, roadmap):
     assert "2 of 13 done, 1 skipped" in text(math_root)
     # A tree's root keeps its heading, and says its figure and "mark all done" beside it.
     assert re.search(
-        rf'<h3 class="tree__title" id="topic-{root.pk}">Python for AI/ML</h3>\s*'
+        rf'<h3 class="tree__title" id="{root.slug}">Python for AI/ML</h3>\s*'
         rf'<div class="topic__meta topic__meta--done" id="topic-{root.pk}-head">',
         html,
     )

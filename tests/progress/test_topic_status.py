@@ -29,7 +29,7 @@ def done_all_url(topic):
 
 
 def anchor(topic):
-    return f"/phases/prerequisites/#topic-{topic.pk}"
+    return f"/phases/prerequisites/#{topic.slug}"
 
 
 def statuses(user):
