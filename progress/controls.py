@@ -56,11 +56,18 @@ def row(topic, *, csrf: str, oob: bool = False) -> SafeString:
 def head(topic, *, csrf: str, oob: bool = False) -> SafeString:
     """A branch: how its leaves add up, and "mark all done"."""
     i, url, tally = topic.id, topic.done_all_url, topic.tally
-    summary = f"{tally.done} of {tally.leaves} done"
-    if tally.skipped:
-        summary += f", {tally.skipped} skipped"
-    if tally.in_progress:
-        summary += f", {tally.in_progress} in progress"
+    if tally.is_complete:
+        # Every leaf done or skipped: a check beside the words, so a finished branch stands out.
+        summary = f"All {tally.leaves} done" if not tally.skipped else f"All {tally.leaves} completed"
+        if tally.skipped:
+            summary += f": {tally.done} done, {tally.skipped} skipped"
+        summary = f'<span class="topic__check" aria-hidden="true"></span>{summary}'
+    else:
+        summary = f"{tally.done} of {tally.leaves} done"
+        if tally.skipped:
+            summary += f", {tally.skipped} skipped"
+        if tally.in_progress:
+            summary += f", {tally.in_progress} in progress"
     return _safe(
         f'<div class="topic__meta topic__meta--{topic.status}" id="topic-{i}-head"{_oob(oob)}>'
         f'<span class="topic__summary">{summary}</span>'

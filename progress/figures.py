@@ -168,6 +168,11 @@ class Figures:
 
         return Bar.of(self.overall, "Overall")
 
+    @property
+    def leaves_off_path(self) -> int:
+        """The roadmap's leaves the learner's figures leave out: elective sections not chosen."""
+        return self.structure.leaf_count - self.overall.leaves
+
     def phase(self, phase_id: int) -> PhaseFigure:
         return next(figure for figure in self.phases if figure.phase.id == phase_id)
 

@@ -14,10 +14,11 @@ dozen more, once per version. The nodes are frozen: a page never changes the
 shared structure, it reads a learner's marks from dicts beside it.
 """
 
+import hashlib
 import re
 from collections import defaultdict
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from urllib.parse import urlsplit
 
 from django.core.cache import cache
@@ -26,7 +27,7 @@ from django.urls import reverse
 
 from roadmap import models
 
-CACHE_KEY = "roadmap:structure:{version}"
+CACHE_KEY = "roadmap:structure:{shape}:{version}"
 
 
 # The nodes ---------------------------------------------------------------------------
@@ -210,6 +211,11 @@ class Structure:
     @property
     def resource_count(self) -> int:
         return sum(phase.resource_count for phase in self.phases)
+
+    @property
+    def elective_phases(self) -> tuple[PhaseNode, ...]:
+        """The phases (Phase 8) whose sections count only once a learner chooses them."""
+        return tuple(phase for phase in self.phases if phase.is_elective)
 
     def neighbours(self, phase: PhaseNode) -> tuple[PhaseNode | None, PhaseNode | None]:
         """(previous, next) phase, None at either end."""
@@ -446,6 +452,22 @@ def build(version: str) -> Structure:
 
 # Reading and invalidating -----------------------------------------------------------------
 
+
+def _shape() -> str:
+    """A fingerprint of the nodes' fields, part of the cache key.
+
+    The cache outlives a deploy: a structure pickled by the previous release,
+    under the same content version, would come back without a field this
+    release added (an AttributeError on every page). Changing a node changes
+    the fingerprint, so the new code builds its own."""
+    classes = (TopicNode, ResourceNode, SectionNode, PhaseNode, ProjectNode, TimelineNode, Named)
+    classes += (ToolCategoryNode, Structure)
+    names = ";".join(f"{cls.__name__}:{','.join(f.name for f in fields(cls))}" for cls in classes)
+    return hashlib.sha256(names.encode()).hexdigest()[:12]
+
+
+SHAPE = _shape()
+
 _memo: Structure | None = None
 # Within one request the structure is looked up once: `RequestScopeMiddleware` opens a
 # scope (a dict) per request, and `current()` keeps what it found there.
@@ -489,7 +511,7 @@ def _current() -> Structure:
     memo = _memo
     if memo is not None and memo.version == version:
         return memo
-    key = CACHE_KEY.format(version=version)
+    key = CACHE_KEY.format(shape=SHAPE, version=version)
     structure = cache.get(key)
     if structure is None:
         structure = build(version)

@@ -153,3 +153,17 @@ def test_the_content_app_imports_nothing_of_the_progress_app():
 def test_no_content_template_includes_a_learner_partial():
     templates = Path(ROOT / "templates" / "roadmap").rglob("*.html")
     assert [t.name for t in templates if "progress/" in t.read_text(encoding="utf-8")] == []
+
+
+def test_a_structure_cached_by_code_with_other_nodes_is_never_read(roadmap, settings):
+    """The cache outlives a deploy: a release whose nodes differ must build its own, not unpickle
+    the previous release's (which would lack the new fields)."""
+    settings.CACHES = CACHES["locmem"]
+    cache.clear()
+    structure.forget()
+    stale_key = f"roadmap:structure:{'0' * 12}:{version()}"
+    cache.set(stale_key, "the previous release's structure")
+
+    assert structure.current().phases  # built anew, under this code's own key
+    assert cache.get(structure.CACHE_KEY.format(shape=structure.SHAPE, version=version())) is not None
+    cache.clear()
