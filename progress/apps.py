@@ -24,10 +24,9 @@ class ProgressConfig(AppConfig):
         from roadmap import structure as roadmap_structure
 
         plan = LearningPlan.objects.filter(user=user).first()
+        structure = roadmap_structure.current()
         return {
-            "figures": self._figures(
-                learner_figures(user, roadmap_structure.current(), today=local_today(user))
-            ),
+            "figures": self._figures(learner_figures(user, structure, today=local_today(user))),
             "topics": [
                 {
                     "topic": row.topic.key,
@@ -43,6 +42,7 @@ class ProgressConfig(AppConfig):
                 {
                     "topic": note.topic.key,
                     "title": note.topic.title,
+                    "path": " > ".join(getattr(structure.topic_by_id.get(note.topic_id), "path", ())),
                     "text": note.text,
                     "updated_at": note.updated_at,
                 }

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
+from config.validators import without_control_characters
 from progress.models import LearningPlan
 from progress.plan import EARLIEST_START, latest_start
 
@@ -43,3 +44,25 @@ class PlanForm(forms.ModelForm):
                 code="too_late",
             )
         return start
+
+
+class NoteFilterForm(forms.Form):
+    """The notes page's filter: a phase, and words in a note or its topic's title (both optional)."""
+
+    phase = forms.ChoiceField(label="Phase", required=False)
+    q = forms.CharField(
+        label="Containing",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+    def __init__(self, *args, phases, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].choices = [("", "Every phase")] + [
+            (phase.slug, f"Phase {phase.number}: {phase.title}") for phase in phases
+        ]
+
+    def clean_q(self):
+        return without_control_characters(self.cleaned_data["q"]).strip()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from progress.views import dashboard, export, pages, plan, projects, topics
+from progress.views import dashboard, export, notes, pages, plan, projects, topics
 
 app_name = "progress"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export.csv", export.progress_csv, name="export_csv"),
     path("plan/", plan.plan, name="plan"),
+    path("notes/", notes.notes, name="notes"),
     # The learner's controls on the phase and projects pages (POST only, but the permalink).
     path("topics/<int:pk>/", topics.topic, name="topic"),
     path("topics/<int:pk>/status/", topics.topic_status, name="topic_status"),
