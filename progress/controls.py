@@ -54,7 +54,7 @@ def row(topic, *, csrf: str, oob: bool = False) -> SafeString:
 
 
 def head(topic, *, csrf: str, oob: bool = False) -> SafeString:
-    """A branch: how its leaves add up, and "mark all done"."""
+    """A branch: how its leaves add up, and "mark all done" (or, right after it, "undo")."""
     i, url, tally = topic.id, topic.done_all_url, topic.tally
     if tally.is_complete:
         # Every leaf done or skipped: a check beside the words, so a finished branch stands out.
@@ -68,13 +68,23 @@ def head(topic, *, csrf: str, oob: bool = False) -> SafeString:
             summary += f", {tally.skipped} skipped"
         if tally.in_progress:
             summary += f", {tally.in_progress} in progress"
+    # Right after "mark all done", its button is "Undo" (a form putting the statuses back).
+    # Both buttons have the same id, so htmx keeps the focus on it from one to the other.
+    if topic.undo:
+        url = topic.undo_url
+        fields = f'<input type="hidden" name="token" value="{escape(topic.undo)}">'
+        label = f'Undo<span class="visually-hidden"> marking {escape(topic.title)} all done</span>'
+        form_class, button_class = "mark-all mark-all--undo", "mark-all__button mark-all__button--undo"
+    else:
+        fields = ""
+        label = f'Mark all done<span class="visually-hidden"> in {escape(topic.title)}</span>'
+        form_class, button_class = "mark-all", "mark-all__button"
     return _safe(
         f'<div class="topic__meta topic__meta--{topic.status}" id="topic-{i}-head"{_oob(oob)}>'
         f'<span class="topic__summary">{summary}</span>'
-        f'<form class="mark-all" method="post" action="{url}" data-hx-post="{url}" '
-        f'data-hx-target="#topic-{i}-head" data-hx-swap="outerHTML">{csrf}'
-        f'<button type="submit" class="mark-all__button" id="topic-{i}-done-all">Mark all done'
-        f'<span class="visually-hidden"> in {escape(topic.title)}</span></button></form></div>'
+        f'<form class="{form_class}" method="post" action="{url}" data-hx-post="{url}" '
+        f'data-hx-target="#topic-{i}-head" data-hx-swap="outerHTML">{csrf}{fields}'
+        f'<button type="submit" class="{button_class}" id="topic-{i}-done-all">{label}</button></form></div>'
     )
 
 

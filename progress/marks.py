@@ -46,6 +46,8 @@ class TopicMark:
     status_url: str
     note_url: str
     done_all_url: str
+    undo_url: str = ""
+    undo: str = ""  # an undo token (progress.undo), right after "mark all done" on this branch
     closes: int = 0  # how many lists (and their items) end after this topic, the last of them
 
     @property
@@ -137,6 +139,8 @@ class _Marker:
         self.status_url = _url_maker("progress:topic_status")
         self.note_url = _url_maker("progress:topic_note")
         self.done_all_url = _url_maker("progress:topic_done_all")
+        self.undo_url = _url_maker("progress:topic_undo")
+        self.undo: dict[int, str] = {}  # topic id: undo token
 
     def mark(self, node: TopicNode) -> TopicMark:
         if self.figures is None:
@@ -153,6 +157,8 @@ class _Marker:
             status_url=self.status_url(node.id),
             note_url=self.note_url(node.id),
             done_all_url=self.done_all_url(node.id),
+            undo_url=self.undo_url(node.id),
+            undo=self.undo.get(node.id, ""),
         )
 
     def tree(self, root: TopicNode) -> TreeMark:
@@ -192,12 +198,16 @@ def public_sections(phase: PhaseNode) -> list[SectionMark]:
     return [marker.section(node) for node in phase.sections]
 
 
-def phase_marks(*, user, figures: Figures, phase: PhaseNode) -> PhaseMarks:
-    """The learner's marks on a phase page (one query, for the notes)."""
+def phase_marks(
+    *, user, figures: Figures, phase: PhaseNode, undo: dict[int, str] | None = None
+) -> PhaseMarks:
+    """The learner's marks on a phase page (one query, for the notes); `undo` offers the
+    undo of a "mark all done" ({topic id: token}) on that branch."""
     notes = dict(
         TopicNote.objects.filter(user=user, topic__section__phase_id=phase.id).values_list("topic_id", "text")
     )
     marker = _Marker(figures, notes)
+    marker.undo = undo or {}
     return PhaseMarks(
         phase=phase, figures=figures, sections=[marker.section(node) for node in phase.sections]
     )
@@ -219,12 +229,15 @@ class TopicChange:
     branches: list[TopicMark]
 
 
-def topic_change(*, figures: Figures, topic: TopicNode) -> TopicChange:
-    """The parts of a phase page a status change on `topic` touched (no query)."""
+def topic_change(*, figures: Figures, topic: TopicNode, undo: str = "") -> TopicChange:
+    """The parts of a phase page a status change on `topic` touched (no query); `undo`, a
+    token, offers to undo it."""
     structure = figures.structure
     phase = structure.phase_by_id[topic.phase_id]
     section = structure.section_by_id[topic.section_id]
     marker = _Marker(figures, notes={})
+    if undo:
+        marker.undo = {topic.id: undo}
     below = [node for child in topic.children for node in walk(child)]
     above = []
     parent_id = topic.parent_id

@@ -6,6 +6,9 @@ read-modify-write across requests, so concurrent saves leave exactly one row,
 and the activity log records each change once, in the order they happened.
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -83,9 +86,18 @@ def progress_set_status(*, user, topic, status: str) -> str:
     return rows[0][1]
 
 
-def progress_set_subtree_status(*, user, topic, status: str = TopicStatus.DONE) -> int:
-    """Set every leaf under `topic` (or the topic itself, if a leaf); returns how many
-    changed. One query.
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """A leaf's status before and after a write: what an undo puts back."""
+
+    topic_id: int
+    before: str
+    after: str
+
+
+def progress_set_subtree_status(*, user, topic, status: str = TopicStatus.DONE) -> list[StatusChange]:
+    """Set every leaf under `topic` (or the topic itself, if a leaf); returns the leaves
+    that changed, with their status before. One query.
 
     "Mark all done" keeps leaves the learner skipped: skipping says "I already
     know this" or "not for me", which marking a whole tree done should not undo.
@@ -94,7 +106,49 @@ def progress_set_subtree_status(*, user, topic, status: str = TopicStatus.DONE) 
         raise ValidationError(f"“{status}” is not a topic status.", code="invalid_status")
     keep = frozenset({TopicStatus.SKIPPED}) if status == TopicStatus.DONE else frozenset()
     rows = _upsert_statuses(user=user, topic_id=topic.id, status=status, subtree=True, keep=keep)
-    return sum(previous != current for _topic_id, previous, current in rows)
+    return [
+        StatusChange(topic_id, previous, current)
+        for topic_id, previous, current in rows
+        if previous != current
+    ]
+
+
+# Undo puts each leaf back, in one statement, where it still has the status the change
+# gave it: a leaf the learner changed again since keeps what they chose last. Like the
+# upsert, it keeps the replaced status in `previous_status`, and the database logs each
+# change (the trigger of progress/migrations/0005).
+_RESTORE_STATUSES = """
+    WITH restore(topic_id, put_back, changed_to) AS (VALUES {rows})
+    UPDATE {progress} SET previous_status = status, status = restore.put_back, updated_at = %s
+    FROM restore
+    WHERE {progress}.user_id = %s AND {progress}.topic_id = restore.topic_id
+      AND {progress}.status = restore.changed_to
+    RETURNING {progress}.topic_id, {progress}.previous_status, {progress}.status
+"""
+
+
+def progress_restore_statuses(*, user, changes: Iterable[StatusChange]) -> list[StatusChange]:
+    """Put back the learner's statuses from before `changes` (an undo); returns what changed
+    back. One query, none when there is nothing to put back."""
+    changes = [change for change in changes if change.before != change.after]
+    for change in changes:
+        if change.before not in TopicStatus.values or change.after not in TopicStatus.values:
+            raise ValidationError("An unknown status cannot be put back.", code="invalid_status")
+    if not changes:
+        return []
+    table = TopicProgress._meta.db_table
+    rows = ", ".join(
+        ["(CAST(%s AS BIGINT), CAST(%s AS VARCHAR(20)), CAST(%s AS VARCHAR(20)))"] * len(changes)
+    )
+    params = []
+    for change in changes:
+        params += [change.topic_id, change.before, change.after]
+    params += [timezone.now(), user.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(_RESTORE_STATUSES.format(progress=table, rows=rows), params)
+        return [
+            StatusChange(topic_id, previous, current) for topic_id, previous, current in cursor.fetchall()
+        ]
 
 
 def note_save(*, user, topic, text: str) -> TopicNote | None:

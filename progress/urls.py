@@ -17,6 +17,7 @@ urlpatterns = [
     path("topics/<int:pk>/", topics.topic, name="topic"),
     path("topics/<int:pk>/status/", topics.topic_status, name="topic_status"),
     path("topics/<int:pk>/done-all/", topics.topic_done_all, name="topic_done_all"),
+    path("topics/<int:pk>/undo/", topics.topic_undo, name="topic_undo"),
     path("topics/<int:pk>/note/", topics.topic_note, name="topic_note"),
     path("phases/<slug:slug>/path/", topics.path, name="path"),
     path("projects/<int:pk>/progress/", projects.project_progress, name="project_progress"),

@@ -17,6 +17,7 @@ from progress.activity import local_today, topic_url
 from progress.figures import learner_figures
 from progress.marks import phase_marks, project_levels, public_sections
 from progress.models import NOTE_MAX_LENGTH, TopicStatus
+from progress.undo import SESSION_KEY as UNDO_SESSION_KEY
 from roadmap import structure as roadmap_structure
 
 
@@ -114,7 +115,10 @@ def phase_detail(request, slug):
             today=local_today(request.user),
             topics=[leaf for section in phase.sections for leaf in section.leaf_ids],
         )
-        context["mine"] = phase_marks(user=request.user, figures=figures, phase=phase)
+        # Sent back here without JavaScript after "mark all done": its undo, once.
+        undo = request.session.pop(UNDO_SESSION_KEY, None)
+        offers = {undo["topic"]: undo["token"]} if undo else None
+        context["mine"] = phase_marks(user=request.user, figures=figures, phase=phase, undo=offers)
         context["sections"] = context["mine"].sections
     else:
         context["sections"] = public_sections(phase)
