@@ -188,6 +188,7 @@ class Structure:
     section_by_id: dict = field(default_factory=dict, repr=False)
     topic_by_id: dict = field(default_factory=dict, repr=False)
     project_by_id: dict = field(default_factory=dict, repr=False)
+    resource_by_id: dict = field(default_factory=dict, repr=False)  # id: (resource, its section)
     leaves: tuple[TopicNode, ...] = field(default=(), repr=False)  # every leaf in reading order
 
     def __post_init__(self):
@@ -199,6 +200,9 @@ class Structure:
             "section_by_id": {section.id: section for section in sections},
             "topic_by_id": {topic.id: topic for topic in topics},
             "project_by_id": {project.id: project for project in self.projects},
+            "resource_by_id": {
+                resource.id: (resource, section) for section in sections for resource in section.resources
+            },
             "leaves": tuple(topic for topic in topics if topic.is_leaf),
         }
         for name, value in index.items():

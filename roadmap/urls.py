@@ -6,4 +6,5 @@ app_name = "roadmap"
 
 urlpatterns = [
     path("appendix/", views.appendix, name="appendix"),
+    path("search/", views.search, name="search"),
 ]

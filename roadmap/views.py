@@ -1,4 +1,5 @@
-"""The content's own page: the appendix (platforms, communities, channels, principles, skills).
+"""The content's own pages: the appendix (platforms, communities, channels, principles, skills),
+and search.
 
 The overview, the phases and the projects are put together by the progress
 app, which adds a signed-in learner's marks to them (`progress.views.pages`).
@@ -9,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from roadmap import search as roadmap_search
 from roadmap import structure as roadmap_structure
 
 
@@ -26,3 +28,19 @@ def appendix(request):
         "human_skills": structure.human_skills,
     }
     return render(request, "roadmap/appendix.html", context)
+
+
+@require_safe
+def search(request):
+    """The header's search: topics, resources and project ideas (roadmap.search).
+
+    Two queries: the content version and the search (none for a query too short)."""
+    structure = roadmap_structure.current()
+    results = roadmap_search.search(structure, request.GET.get("q", ""))
+    context = {
+        "results": results,
+        "too_short": 0 < len(results.query) < roadmap_search.MIN_LENGTH,
+        "min_length": roadmap_search.MIN_LENGTH,
+        "max_length": roadmap_search.MAX_LENGTH,
+    }
+    return render(request, "roadmap/search.html", context)

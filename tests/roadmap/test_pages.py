@@ -473,3 +473,26 @@ def test_it_counts_sizes_per_phase_without_inflating_them(client, roadmap):
     ) == (29, 6)
     assert sum(phase.topic_count for phase in phases.values()) == 199
     assert sum(phase.resource_count for phase in phases.values()) == 67
+
+
+@pytest.mark.parametrize(
+    "url",
+    [*PAGES, "/phases/specialized-areas/", "/search/?q=linear", "/accounts/login/", "/accounts/signup/"],
+)
+def test_every_public_page_describes_itself_to_search_engines_and_link_previews(client, roadmap, url):
+    html = client.get(url).content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    description = re.search(r'<meta name="description" content="([^"]+)">', html).group(1)
+    assert 50 <= len(unescape(description)) <= 300, description
+    assert f'<meta property="og:title" content="{title}">' in html
+    assert f'<meta property="og:description" content="{description}">' in html
+
+
+def test_each_phase_has_a_description_of_its_own(client, roadmap):
+    descriptions = {
+        re.search(
+            r'<meta name="description" content="([^"]+)">', client.get(phase.get_absolute_url()).text
+        ).group(1)
+        for phase in Phase.objects.all()
+    }
+    assert len(descriptions) == Phase.objects.count()
