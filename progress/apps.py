@@ -10,10 +10,13 @@ class ProgressConfig(AppConfig):
 
         Content is named by its stable key (and title, for people), so the
         download still means something after the roadmap is edited."""
+        from django.conf import settings
+
         from progress.activity import local_today
         from progress.figures import learner_figures
         from progress.models import (
             Activity,
+            LearnerLink,
             LearningPlan,
             Membership,
             PathChoice,
@@ -94,6 +97,14 @@ class ProgressConfig(AppConfig):
                 for membership in Membership.objects.filter(user=user)
                 .select_related("cohort")
                 .order_by("joined_at", "id")
+            ],
+            "links": [
+                {
+                    "kind": link.kind,
+                    "address": settings.SITE_URL + link.get_absolute_url(),
+                    "created_at": link.created_at,
+                }
+                for link in LearnerLink.objects.filter(user=user).order_by("kind")
             ],
             "mentored_cohorts": [
                 {"cohort": cohort.name, "start_date": cohort.start_date, "created_at": cohort.created_at}

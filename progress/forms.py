@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from config.validators import without_control_characters
-from progress.models import LearningPlan
+from progress.models import LearnerLink, LearningPlan
 from progress.plan import EARLIEST_START, latest_start
 
 
@@ -66,3 +66,10 @@ class NoteFilterForm(forms.Form):
 
     def clean_q(self):
         return without_control_characters(self.cleaned_data["q"]).strip()
+
+
+class LinkForm(forms.Form):
+    """Make (or replace) or stop one of the learner's addresses."""
+
+    kind = forms.ChoiceField(choices=LearnerLink.Kind.choices)
+    action = forms.ChoiceField(choices=[("create", "Make a new address"), ("revoke", "Stop it")])

@@ -16,12 +16,15 @@ from django.utils import timezone
 from progress.models import (
     NOTE_MAX_LENGTH,
     REFLECTION_MAX_LENGTH,
+    LearnerLink,
     PathChoice,
     ProjectProgress,
     ProjectStatus,
     TopicNote,
     TopicProgress,
     TopicStatus,
+    link_digest,
+    new_link_token,
 )
 from roadmap.models import Section, Topic
 
@@ -232,3 +235,30 @@ def path_set_sections(*, user, phase, sections: list[Section]) -> None:
         PathChoice.objects.bulk_create(
             [PathChoice(user=user, section=section) for section in sections], ignore_conflicts=True
         )
+
+
+def learner_link_create(*, user, kind: str) -> LearnerLink:
+    """Give the learner a new address of this kind (their progress page, their calendar feed);
+    the one they had stops working at once."""
+    token = new_link_token()
+    link, _created = LearnerLink.objects.update_or_create(
+        user=user,
+        kind=kind,
+        defaults={"token": token, "digest": link_digest(token), "created_at": timezone.now()},
+    )
+    return link
+
+
+def learner_link_revoke(*, user, kind: str) -> bool:
+    """Stop the learner's address of this kind; whether there was one."""
+    deleted, _by_model = LearnerLink.objects.filter(user=user, kind=kind).delete()
+    return bool(deleted)
+
+
+def project_reviews_seen(*, user, rows) -> int:
+    """Mark the reviews of these rows (the learner's, as their projects page shows them) seen;
+    how many were new. One query when one was, none otherwise."""
+    new = [row.pk for row in rows if row is not None and row.user_id == user.pk and row.review_is_new]
+    if not new:
+        return 0
+    return ProjectProgress.objects.filter(user=user, pk__in=new).update(review_seen_at=timezone.now())

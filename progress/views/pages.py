@@ -17,6 +17,7 @@ from progress.activity import local_today, topic_url
 from progress.figures import learner_figures
 from progress.marks import phase_marks, project_levels, public_sections
 from progress.models import NOTE_MAX_LENGTH, TopicStatus
+from progress.services import project_reviews_seen
 from progress.undo import SESSION_KEY as UNDO_SESSION_KEY
 from roadmap import structure as roadmap_structure
 
@@ -133,6 +134,9 @@ def projects(request):
     context = {"roadmap": structure.roadmap, "mine": request.user.is_authenticated}
     if request.user.is_authenticated:
         context["levels"] = project_levels(user=request.user, structure=structure)
+        # Shown here, the mentor's new reviews are news no more (their dashboard stops saying so).
+        rows = [mark.mine for _label, marks in context["levels"] for mark in marks]
+        project_reviews_seen(user=request.user, rows=rows)
     else:
         context["levels"] = structure.project_levels()
     return render(request, "progress/projects.html", context)
