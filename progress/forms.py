@@ -2,7 +2,7 @@
 
 from django import forms
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format
 
 from config.validators import without_control_characters
 from progress.models import LearnerLink, LearningPlan
@@ -35,12 +35,12 @@ class PlanForm(forms.ModelForm):
         start = self.cleaned_data["start_date"]
         if start < EARLIEST_START:
             raise forms.ValidationError(
-                f"Choose a date from {format_date(EARLIEST_START, 'j F Y')} on.", code="too_early"
+                f"Choose a date from {date_format(EARLIEST_START)} on.", code="too_early"
             )
         latest = latest_start(self.today)
         if start > latest:
             raise forms.ValidationError(
-                f"Choose a date no later than {format_date(latest, 'j F Y')} (two years from today).",
+                f"Choose a date no later than {date_format(latest)} (two years from today).",
                 code="too_late",
             )
         return start

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +74,15 @@ class HeatCell:
         return level(self.count)
 
     @property
+    def when(self) -> str:
+        """ "Monday, 3 Mar 2026": the weekday, then the date as the site writes dates."""
+        return f"{format_date(self.day, 'l')}, {date_format(self.day)}"
+
+    @property
     def label(self) -> str:
         if not self.count:
-            return f"No changes on {format_date(self.day, 'l j F Y')}"
-        return f"{self.count} change{'' if self.count == 1 else 's'} on {format_date(self.day, 'l j F Y')}"
+            return f"No changes on {self.when}"
+        return f"{self.count} change{'' if self.count == 1 else 's'} on {self.when}"
 
 
 @dataclass(frozen=True, slots=True)
