@@ -151,12 +151,23 @@ def pytest_runtest_call(item):
     return result
 
 
+# Chromium logs a refused style or script, but not always what it was: say which directive and
+# which attribute or element, so a failure names its source (the page's own scripts run too).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const where = event.target && event.target.id ? `#${event.target.id}` : (event.target && event.target.tagName) || "";
+  console.error(`CSP refused ${event.effectiveDirective} on ${where}: ${event.sample || event.blockedURI}`);
+});
+"""
+
+
 @pytest.fixture
 def new_context(new_context, browser_guard):
     """pytest-playwright's context factory, with every context guarded (`context` and `page` use it too)."""
 
     def guarded_context(**kwargs):
         context = new_context(**kwargs)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         context.route("**/*", browser_guard.route)
         context.on("console", browser_guard.console)
         context.on("weberror", browser_guard.web_error)
