@@ -323,6 +323,8 @@ def _arguments(name: str, params: frozenset[str], people: dict) -> list[dict]:
         ]
     if name == "progress:project_progress" and people.get("project"):
         return [{"pk": people["project"].pk}]
+    if name == "progress:shared" and people.get("share_token"):
+        return [{"token": people["share_token"]}]
     if namespace == "cohorts" and people.get("cohort"):
         cohort = people["cohort"]
         values = {
@@ -358,6 +360,10 @@ def _admin_pages() -> list[Page]:
     return pages
 
 
+# Pages checked with a query that fills them (search results rather than an empty search).
+QUERIES = {"roadmap:search": "?q=learning"}
+
+
 def candidate_pages(people: dict, *, admin: bool) -> list[Page]:
     """Every page path the site can name, with the data to fill in its arguments."""
     pages = []
@@ -365,12 +371,15 @@ def candidate_pages(people: dict, *, admin: bool) -> list[Page]:
         if name in NOT_PAGES or name.startswith("admin:"):
             continue
         if not params:
-            pages.append(Page(name, reverse(name)))
+            pages.append(Page(name, reverse(name) + QUERIES.get(name, "")))
         else:
             pages += [Page(name, reverse(name, kwargs=kwargs)) for kwargs in _arguments(name, params, people)]
     if admin:
         pages += _admin_pages()
     pages.append(Page("404", "/this-page-does-not-exist/", status=404))
+    # A form's address opened as a page: the site's 405 page.
+    if url_exists("progress:topic_status", pk=1):
+        pages.append(Page("405", reverse("progress:topic_status", kwargs={"pk": 1}), status=405))
     return pages
 
 
@@ -387,7 +396,9 @@ def reachable_pages(user, people: dict, *, admin: bool = False) -> list[tuple[Pa
     reached: dict[str, tuple[Page, str]] = {}
     for page in candidate_pages(people, admin=admin):
         response = client.get(page.path, follow=True)
-        final = response.request["PATH_INFO"]
+        final = response.request["PATH_INFO"] + (
+            f"?{response.request['QUERY_STRING']}" if "?" in page.path else ""
+        )
         html = response.content.decode()
         if (
             response.status_code != page.status
@@ -427,7 +438,25 @@ def people(learner, editor, mentor) -> dict:
             evidence_url="https://example.org/my-first-project",
             reflection="Smaller than I planned, and better for it.",
         )
-    people = {"anonymous": None, "learner": learner, "editor": editor, "mentor": mentor, "project": project}
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from progress.models import LearnerLink, LearningPlan
+    from progress.services import learner_link_create
+
+    # A plan, a shared progress page and a calendar feed: their pages show what they are.
+    LearningPlan.objects.create(user=learner, start_date=timezone.localdate() - timedelta(weeks=6))
+    share = learner_link_create(user=learner, kind=LearnerLink.Kind.SHARE)
+    learner_link_create(user=learner, kind=LearnerLink.Kind.CALENDAR)
+    people = {
+        "anonymous": None,
+        "learner": learner,
+        "editor": editor,
+        "mentor": mentor,
+        "project": project,
+        "share_token": share.token,
+    }
     try:
         from progress.services_cohorts import cohort_create, membership_join
     except ImportError:  # cohorts are not built yet
