@@ -31,27 +31,6 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """Run the tests that use the live server last, after every other database test.
-
-    They flush the database when they finish, so the rows the data migrations
-    made (the Editors and Mentors groups) are gone for any plain `db` test that
-    runs after them. pytest-django orders them last, but pytest then groups the
-    tests that use Playwright's fixtures by browser, which can pull them
-    forward; this puts them back at the end, keeping every other order.
-    """
-
-    def flushes(item) -> bool:
-        marker = item.get_closest_marker("django_db")
-        return bool(
-            {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ()))
-            or (marker is not None and marker.kwargs.get("transaction"))
-        )
-
-    items.sort(key=flushes)
-
-
 def url_exists(name: str, *args, **kwargs) -> bool:
     """Whether the URL name is wired up yet: journeys for features still being built skip until it is."""
     try:
