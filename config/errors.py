@@ -1,4 +1,5 @@
-"""What a request answers when the code under it raised: a database outage is not a bug.
+"""What a request answers when the code under it raised or refused: a database outage is not a
+bug (503, below), and a refusal gets the site's page (RefusalPagesMiddleware, at the end).
 
 During a PostgreSQL restart or failover every query fails with a connection
 error, and Django would answer 500, "Something went wrong on our side". The

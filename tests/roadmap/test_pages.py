@@ -496,3 +496,11 @@ def test_each_phase_has_a_description_of_its_own(client, roadmap):
         for phase in Phase.objects.all()
     }
     assert len(descriptions) == Phase.objects.count()
+
+
+def test_a_phase_page_invites_visitors_to_sign_up_and_not_learners(client, learner, roadmap):
+    html = client.get("/phases/prerequisites/").content.decode()
+    assert '<a href="/accounts/signup/">Sign up</a>, free, to mark the topics you learn' in html
+    assert 'href="/accounts/login/?next=/phases/prerequisites/"' in html
+    client.force_login(learner)
+    assert "free, to mark the topics" not in client.get("/phases/prerequisites/").content.decode()
