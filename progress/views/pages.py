@@ -128,6 +128,10 @@ def phase_detail(request, slug):
 
 @require_safe
 def projects(request):
+    """The project ideas; a learner's own status, evidence and reviews on them.
+
+    Queries for a learner: session, user, content version, their rows; and once,
+    on the visit that first shows a mentor's new review, the write marking it seen."""
     structure = roadmap_structure.current()
     if structure.roadmap is None:
         raise Http404("No roadmap is loaded yet.")
