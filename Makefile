@@ -46,12 +46,16 @@ node_modules/.installed: package-lock.json
 
 checkers: node_modules/.installed
 
+# Emailed and copied links (sign-up confirmations, join links) point at the port the site
+# runs on, unless SITE_URL says otherwise.
+RUN_ENV = DEBUG=true SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}
+
 run: env
-	DEBUG=true $(PY) manage.py migrate --no-input
-	DEBUG=true $(PY) manage.py createcachetable
-	DEBUG=true $(PY) manage.py import_roadmap fixtures/ai-ml-roadmap-2025.md
-	DEBUG=true $(PY) manage.py seed_demo
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(PY) manage.py migrate --no-input
+	$(RUN_ENV) $(PY) manage.py createcachetable
+	$(RUN_ENV) $(PY) manage.py import_roadmap fixtures/ai-ml-roadmap-2025.md
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Not needed for the site: queued tasks and periodic jobs wait until a worker runs.
 worker: env

@@ -100,6 +100,13 @@ class AccountAdapter(DefaultAccountAdapter):
         except ValueError:
             raise PermissionDenied("Unable to determine the client's address.") from None
 
+    def get_login_redirect_url(self, request) -> str:
+        # A mentor comes to follow their cohorts; a learner to their dashboard
+        # (LOGIN_REDIRECT_URL). A `next` address, when there is one, wins over both.
+        if request.user.is_mentor:
+            return reverse("cohorts:mentor_home")
+        return super().get_login_redirect_url(request)
+
     def get_password_change_redirect_url(self, request) -> str:
         # A password change signs the person out everywhere (ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE),
         # so the next step is to sign in with the new password.

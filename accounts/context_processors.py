@@ -14,6 +14,8 @@ from django.utils.functional import SimpleLazyObject
 ROLE_LINKS = (
     # (label, URL name, who may reach it)
     ("Dashboard", "progress:dashboard", lambda user: True),  # every signed-in person is a learner
+    ("Plan", "progress:plan", lambda user: True),
+    ("Notes", "progress:notes", lambda user: True),
     ("Cohorts", "cohorts:mentor_home", lambda user: user.is_mentor),
     # Mentors reach their own memberships from their cohorts page, which saves
     # them this query on every page.

@@ -100,7 +100,8 @@ def mailer_from_url(url: str) -> dict:
 
     parts = urlsplit(url)
     if parts.scheme == "console":
-        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        # Printed as people read it: UTF-8, links whole (config/mail.py).
+        return {"BACKEND": "config.mail.ReadableConsoleBackend"}
     if parts.scheme not in {"smtp", "smtps"}:
         raise ImproperlyConfigured(
             f"EMAIL_URL must start with smtp://, smtps:// or console://, not {parts.scheme!r}."

@@ -37,3 +37,9 @@ def validate_single_line_text(value: str) -> None:
 def validate_multiline_text(value: str) -> None:
     """Text from a textarea: line breaks (LF, CR) and tabs, but no other control character."""
     _refuse_controls(value, allowed="\t\n\r")
+
+
+def without_control_characters(value: str) -> str:
+    """What someone searched for, with any control character dropped: a search saves nothing,
+    so there is nothing to refuse, and the words around it still find something."""
+    return "".join(character for character in value if not _is_control(character))

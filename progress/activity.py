@@ -94,6 +94,15 @@ def activity_summary(user, *, now: datetime | None = None) -> ActivitySummary:
     return ActivitySummary(today=today, streak=streak(counts, today), heatmap=heatmap(counts, today))
 
 
+def topic_url(structure, topic_id: int) -> str:
+    """Where a topic is: its anchor on its phase page, or its permanent address when the
+    current roadmap no longer shows it."""
+    node = structure.topic_by_id.get(topic_id)
+    if node is None:
+        return reverse("progress:topic", kwargs={"pk": topic_id})
+    return f"{structure.phase_by_id[node.phase_id].url}#{node.anchor}"
+
+
 @dataclass(frozen=True)
 class RecentChange:
     when: datetime

@@ -11,11 +11,14 @@ class ProgressConfig(AppConfig):
 
         Content is named by its stable key (and title, for people), so the
         download still means something after the roadmap is edited."""
+        from django.conf import settings
+
         from progress.activity import local_today
         from progress.figures import learner_figures
         from progress.mentoring.models import Membership, Nudge
         from progress.models import (
             Activity,
+            LearnerLink,
             LearningPlan,
             LinkReport,
             PathChoice,
@@ -26,10 +29,9 @@ class ProgressConfig(AppConfig):
         from roadmap import structure as roadmap_structure
 
         plan = LearningPlan.objects.filter(user=user).first()
+        structure = roadmap_structure.current()
         return {
-            "figures": self._figures(
-                learner_figures(user, roadmap_structure.current(), today=local_today(user))
-            ),
+            "figures": self._figures(learner_figures(user, structure, today=local_today(user))),
             "topics": [
                 {
                     "topic": row.topic.key,
@@ -58,6 +60,7 @@ class ProgressConfig(AppConfig):
                 {
                     "topic": note.topic.key,
                     "title": note.topic.title,
+                    "path": " > ".join(getattr(structure.topic_by_id.get(note.topic_id), "path", ())),
                     "text": note.text,
                     "updated_at": note.updated_at,
                 }
@@ -109,6 +112,14 @@ class ProgressConfig(AppConfig):
                 for membership in Membership.objects.filter(user=user)
                 .select_related("cohort")
                 .order_by("joined_at", "id")
+            ],
+            "links": [
+                {
+                    "kind": link.kind,
+                    "address": settings.SITE_URL + link.get_absolute_url(),
+                    "created_at": link.created_at,
+                }
+                for link in LearnerLink.objects.filter(user=user).order_by("kind")
             ],
             "mentored_cohorts": [
                 {"cohort": cohort.name, "start_date": cohort.start_date, "created_at": cohort.created_at}

@@ -54,20 +54,37 @@ def row(topic, *, csrf: str, oob: bool = False) -> SafeString:
 
 
 def head(topic, *, csrf: str, oob: bool = False) -> SafeString:
-    """A branch: how its leaves add up, and "mark all done"."""
+    """A branch: how its leaves add up, and "mark all done" (or, right after it, "undo")."""
     i, url, tally = topic.id, topic.done_all_url, topic.tally
-    summary = f"{tally.done} of {tally.leaves} done"
-    if tally.skipped:
-        summary += f", {tally.skipped} skipped"
-    if tally.in_progress:
-        summary += f", {tally.in_progress} in progress"
+    if tally.is_complete:
+        # Every leaf done or skipped: a check beside the words, so a finished branch stands out.
+        summary = f"All {tally.leaves} done" if not tally.skipped else f"All {tally.leaves} completed"
+        if tally.skipped:
+            summary += f": {tally.done} done, {tally.skipped} skipped"
+        summary = f'<span class="topic__check" aria-hidden="true"></span>{summary}'
+    else:
+        summary = f"{tally.done} of {tally.leaves} done"
+        if tally.skipped:
+            summary += f", {tally.skipped} skipped"
+        if tally.in_progress:
+            summary += f", {tally.in_progress} in progress"
+    # Right after "mark all done", its button is "Undo" (a form putting the statuses back).
+    # Both buttons have the same id, so htmx keeps the focus on it from one to the other.
+    if topic.undo:
+        url = topic.undo_url
+        fields = f'<input type="hidden" name="token" value="{escape(topic.undo)}">'
+        label = f'Undo<span class="visually-hidden"> marking {escape(topic.title)} all done</span>'
+        form_class, button_class = "mark-all mark-all--undo", "mark-all__button mark-all__button--undo"
+    else:
+        fields = ""
+        label = f'Mark all done<span class="visually-hidden"> in {escape(topic.title)}</span>'
+        form_class, button_class = "mark-all", "mark-all__button"
     return _safe(
         f'<div class="topic__meta topic__meta--{topic.status}" id="topic-{i}-head"{_oob(oob)}>'
         f'<span class="topic__summary">{summary}</span>'
-        f'<form class="mark-all" method="post" action="{url}" data-hx-post="{url}" '
-        f'data-hx-target="#topic-{i}-head" data-hx-swap="outerHTML">{csrf}'
-        f'<button type="submit" class="mark-all__button" id="topic-{i}-done-all">Mark all done'
-        f'<span class="visually-hidden"> in {escape(topic.title)}</span></button></form></div>'
+        f'<form class="{form_class}" method="post" action="{url}" data-hx-post="{url}" '
+        f'data-hx-target="#topic-{i}-head" data-hx-swap="outerHTML">{csrf}{fields}'
+        f'<button type="submit" class="{button_class}" id="topic-{i}-done-all">{label}</button></form></div>'
     )
 
 
@@ -122,7 +139,11 @@ def tree(tree, *, csrf: str, note_max_length: int, mine: bool, extras=_no_extras
     as safe HTML, after its title and controls."""
     root = tree.root
     anchor, title = root.node.anchor, escape(root.title)
-    parts = [f'<div class="tree card{" tree--mine" if mine else ""}">']
+    # Old links (#topic-<id>) still land: an empty alias beside each slug anchor.
+    parts = [
+        f'<div class="tree card{" tree--mine" if mine else ""}">'
+        f'<span class="anchor-alias" id="{root.node.legacy_anchor}"></span>'
+    ]
     if mine:
         parts.append(f'<div class="tree__header"><h3 class="tree__title" id="{anchor}">{title}</h3>')
         parts.append(head(root, csrf=csrf) if not root.is_leaf else "")
@@ -145,19 +166,20 @@ def tree(tree, *, csrf: str, note_max_length: int, mine: bool, extras=_no_extras
 
 def _item(parts: list, marks, node, *, csrf: str, note_max_length: int, mine: bool, extras) -> None:
     mark = marks[node.id]
-    anchor, title = node.anchor, escape(node.title)
-    heading = f'<span class="topic__title" id="{anchor}-title">{title}</span>'
+    anchor, legacy, title = node.anchor, node.legacy_anchor, escape(node.title)
+    alias = f'<span class="anchor-alias" id="{legacy}"></span>'
+    heading = f'<span class="topic__title" id="{legacy}-title">{title}</span>'
     if node.is_leaf:
         if mine:
             controls = row(mark, csrf=csrf) + note(mark, csrf=csrf, max_length=note_max_length)
-            parts.append(f'<li class="topic topic--leaf" id="{anchor}">{controls}{extras(mark)}</li>')
+            parts.append(f'<li class="topic topic--leaf" id="{anchor}">{alias}{controls}{extras(mark)}</li>')
         else:
-            parts.append(f'<li class="topic" id="{anchor}">{heading}{extras(mark)}</li>')
+            parts.append(f'<li class="topic" id="{anchor}">{alias}{heading}{extras(mark)}</li>')
         return
     if mine:
         heading = f'<div class="topic__branch">{heading}{head(mark, csrf=csrf)}</div>'
-    parts.append(f'<li class="topic topic--branch" id="{anchor}">{heading}{extras(mark)}')
-    parts.append(f'<ul class="topic-list" aria-labelledby="{anchor}-title">')
+    parts.append(f'<li class="topic topic--branch" id="{anchor}">{alias}{heading}{extras(mark)}')
+    parts.append(f'<ul class="topic-list" aria-labelledby="{legacy}-title">')
     for child in node.children:
         _item(parts, marks, child, csrf=csrf, note_max_length=note_max_length, mine=mine, extras=extras)
     parts.append("</ul></li>")

@@ -17,6 +17,7 @@ from progress.activity import (
     activity_summary,
     local_today,
     timeline,
+    topic_url,
 )
 from progress.figures import Figures, learner_figures
 from progress.models import TopicStatus
@@ -82,7 +83,7 @@ class Dashboard:
         return [
             NextTopic(
                 node=leaf,
-                url=f"{structure.phase_by_id[leaf.phase_id].url}#{leaf.anchor}",
+                url=topic_url(structure, leaf.id),
                 in_progress=self.figures.status(leaf.id) == TopicStatus.IN_PROGRESS,
                 phase_number=structure.phase_by_id[leaf.phase_id].number,
                 section_title=structure.section_by_id[leaf.section_id].title,

@@ -129,6 +129,7 @@ class ProjectCounts:
     total: int
     done: int
     in_progress: int
+    unseen_reviews: int = 0  # reviews the mentor wrote since the learner last saw their projects
 
     @property
     def not_started(self) -> int:
@@ -168,6 +169,11 @@ class Figures:
         from progress.presentation import Bar
 
         return Bar.of(self.overall, "Overall")
+
+    @property
+    def leaves_off_path(self) -> int:
+        """The roadmap's leaves the learner's figures leave out: elective sections not chosen."""
+        return self.structure.leaf_count - self.overall.leaves
 
     def phase(self, phase_id: int) -> PhaseFigure:
         return next(figure for figure in self.phases if figure.phase.id == phase_id)
@@ -311,8 +317,9 @@ def _plan_report(phases, plan_input: PlanInput, today: date, schedules: dict | N
 #   kind, user, ref, done, skipped, in progress, day1, day2, text
 # "topic", "section" and "phase" rows count a learner's statuses per topic, per
 # section and per phase (on their path only); "chosen" rows are their path's
-# sections; the one "facts" row holds project counts, the saved plan's start
-# (day1) and pace (text), and the start date of their latest cohort (day2).
+# sections; the one "facts" row holds project counts (done, reviews not seen yet
+# in the "skipped" column, in progress), the saved plan's start (day1) and pace
+# (text), and the start date of their latest cohort (day2).
 
 _COUNTED = """
     SELECT p.user_id, p.topic_id, p.status, t.section_id, s.phase_id, ph.is_elective
@@ -346,7 +353,8 @@ _CHOSEN = (
 _FACTS = """
     SELECT 'facts', u.id, NULL,
         (SELECT COUNT(*) FROM {project} pp WHERE pp.user_id = u.id AND pp.status = 'done'),
-        0,
+        (SELECT COUNT(*) FROM {project} pp WHERE pp.user_id = u.id AND pp.reviewed_at IS NOT NULL
+           AND (pp.review_seen_at IS NULL OR pp.review_seen_at < pp.reviewed_at)),
         (SELECT COUNT(*) FROM {project} pp WHERE pp.user_id = u.id AND pp.status = 'in_progress'),
         plan.start_date,
         (SELECT c.start_date FROM {membership} m JOIN {cohort} c ON c.id = m.cohort_id
@@ -419,10 +427,12 @@ def learner_figures(
         if kind == "chosen":
             chosen.add(ref)
         elif kind == "facts":
-            facts = (done, in_progress, _day(day1), _day(day2), text)
+            facts = (done, in_progress, skipped, _day(day1), _day(day2), text)
         else:
             parts[kind][ref] = Tally(0, done, skipped, in_progress)
-    projects_done, projects_started, plan_start, latest_cohort_start, pace = facts or (0, 0, None, None, None)
+    projects_done, projects_started, unseen, plan_start, latest_cohort_start, pace = facts or (
+        (0, 0, 0, None, None, None)
+    )
     return _figures(
         structure,
         user_id=user.pk,
@@ -435,7 +445,10 @@ def learner_figures(
         sections=parts["section"],
         topics=parts["topic"],
         projects=ProjectCounts(
-            total=len(structure.projects), done=projects_done, in_progress=projects_started
+            total=len(structure.projects),
+            done=projects_done,
+            in_progress=projects_started,
+            unseen_reviews=unseen,
         ),
     )
 

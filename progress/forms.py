@@ -2,9 +2,10 @@
 
 from django import forms
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format
 
-from progress.models import LearningPlan
+from config.validators import without_control_characters
+from progress.models import LearnerLink, LearningPlan
 from progress.plan import EARLIEST_START, latest_start
 
 
@@ -34,12 +35,41 @@ class PlanForm(forms.ModelForm):
         start = self.cleaned_data["start_date"]
         if start < EARLIEST_START:
             raise forms.ValidationError(
-                f"Choose a date from {format_date(EARLIEST_START, 'j F Y')} on.", code="too_early"
+                f"Choose a date from {date_format(EARLIEST_START)} on.", code="too_early"
             )
         latest = latest_start(self.today)
         if start > latest:
             raise forms.ValidationError(
-                f"Choose a date no later than {format_date(latest, 'j F Y')} (two years from today).",
+                f"Choose a date no later than {date_format(latest)} (two years from today).",
                 code="too_late",
             )
         return start
+
+
+class NoteFilterForm(forms.Form):
+    """The notes page's filter: a phase, and words in a note or its topic's title (both optional)."""
+
+    phase = forms.ChoiceField(label="Phase", required=False)
+    q = forms.CharField(
+        label="Containing",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+    def __init__(self, *args, phases, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].choices = [("", "Every phase")] + [
+            (phase.slug, f"Phase {phase.number}: {phase.title}") for phase in phases
+        ]
+
+    def clean_q(self):
+        return without_control_characters(self.cleaned_data["q"]).strip()
+
+
+class LinkForm(forms.Form):
+    """Make (or replace) or stop one of the learner's addresses."""
+
+    kind = forms.ChoiceField(choices=LearnerLink.Kind.choices)
+    action = forms.ChoiceField(choices=[("create", "Make a new address"), ("revoke", "Stop it")])

@@ -58,6 +58,10 @@ class TopicStatusForm(forms.Form):
     )
 
 
+class UndoForm(forms.Form):
+    token = forms.CharField(max_length=4000, error_messages={"required": "Nothing to undo."})
+
+
 class NoteForm(forms.Form):
     text = PlainTextField(
         label="Note",

@@ -55,6 +55,8 @@ class TopicMark:
     note_url: str
     done_all_url: str
     resources: list[ResourceMark] = field(default_factory=list)  # its own, as the filters leave them
+    undo_url: str = ""
+    undo: str = ""  # an undo token (progress.undo), right after "mark all done" on this branch
 
     @property
     def title(self) -> str:
@@ -71,6 +73,10 @@ class TopicMark:
     @property
     def anchor(self) -> str:
         return self.node.anchor
+
+    @property
+    def legacy_anchor(self) -> str:
+        return self.node.legacy_anchor
 
 
 @dataclass(slots=True)
@@ -142,6 +148,8 @@ class _Marker:
         self.status_url = _url_maker("progress:topic_status")
         self.note_url = _url_maker("progress:topic_note")
         self.done_all_url = _url_maker("progress:topic_done_all")
+        self.undo_url = _url_maker("progress:topic_undo")
+        self.undo: dict[int, str] = {}  # topic id: undo token
 
     def mark(self, node: TopicNode) -> TopicMark:
         if self.figures is None:
@@ -159,6 +167,8 @@ class _Marker:
             note_url=self.note_url(node.id),
             done_all_url=self.done_all_url(node.id),
             resources=self.resources.marks(node.resources),
+            undo_url=self.undo_url(node.id),
+            undo=self.undo.get(node.id, ""),
         )
 
     def tree(self, root: TopicNode) -> TreeMark:
@@ -238,10 +248,20 @@ def _own_rows(user, phase: PhaseNode, now) -> tuple[dict[int, str], dict[int, Re
     return found_notes, found_reports
 
 
-def phase_marks(*, user, figures: Figures, phase: PhaseNode, wanted: ResourceFilter, now=None) -> PhaseMarks:
-    """The learner's marks on a phase page (one query, for their notes and link reports)."""
+def phase_marks(
+    *,
+    user,
+    figures: Figures,
+    phase: PhaseNode,
+    wanted: ResourceFilter,
+    undo: dict[int, str] | None = None,
+    now=None,
+) -> PhaseMarks:
+    """The learner's marks on a phase page (one query, for their notes and link reports); `undo`
+    offers the undo of a "mark all done" ({topic id: token}) on that branch."""
     notes, reports = _own_rows(user, phase, now or timezone.now())
     marker = _Marker(figures, notes, ResourceMarker(wanted, reports))
+    marker.undo = undo or {}
     return PhaseMarks(
         phase=phase, figures=figures, sections=[marker.section(node) for node in phase.sections]
     )
@@ -263,12 +283,15 @@ class TopicChange:
     branches: list[TopicMark]
 
 
-def topic_change(*, figures: Figures, topic: TopicNode) -> TopicChange:
-    """The parts of a phase page a status change on `topic` touched (no query)."""
+def topic_change(*, figures: Figures, topic: TopicNode, undo: str = "") -> TopicChange:
+    """The parts of a phase page a status change on `topic` touched (no query); `undo`, a
+    token, offers to undo it."""
     structure = figures.structure
     phase = structure.phase_by_id[topic.phase_id]
     section = structure.section_by_id[topic.section_id]
     marker = _Marker(figures, notes={})
+    if undo:
+        marker.undo = {topic.id: undo}
     below = list(descendants(topic))
     above = list(structure.ancestors(topic))
     section_mark = SectionMark(

@@ -7,11 +7,14 @@ is ever orphaned. Rows cascade with their user, so deleting an account removes
 all of its data.
 """
 
+import hashlib
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from config.validators import validate_multiline_text, validate_single_line_text
@@ -86,6 +89,9 @@ class ProjectProgress(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     review_comment = models.TextField(blank=True, max_length=REFLECTION_MAX_LENGTH)
+    # When the learner last saw the review (their projects page): a review newer than this is
+    # news on their dashboard.
+    review_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name_plural = "project progress"
@@ -95,6 +101,13 @@ class ProjectProgress(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.project.title}: {self.get_status_display()}"
+
+    @property
+    def review_is_new(self) -> bool:
+        """Reviewed since the learner last saw their projects page (news on their dashboard)."""
+        return self.reviewed_at is not None and (
+            self.review_seen_at is None or self.review_seen_at < self.reviewed_at
+        )
 
 
 class TopicNote(models.Model):
@@ -269,6 +282,58 @@ class ReportedResource(Resource):
         proxy = True
         verbose_name = "reported link"
         verbose_name_plural = "reported links"
+
+
+# Addresses a learner hands out (issue #12): their progress page, their plan as a calendar.
+
+
+def new_link_token() -> str:
+    """An address's secret: 32 random bytes, URL-safe (43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
+def link_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class LinkQuerySet(models.QuerySet):
+    def opened_by(self, kind: str, token: str):
+        """The link (with its learner) that `token` opens, looked up by the token's digest: how
+        long the lookup takes says nothing about how close a guess came."""
+        return self.filter(kind=kind, digest=link_digest(token)).select_related("user")
+
+
+class LearnerLink(models.Model):
+    """An address that opens something of a learner's to whoever has it, without signing in:
+    their read-only progress page (`SHARE`), or their plan as a calendar feed (`CALENDAR`).
+
+    Only its learner makes one, sees it, or replaces it with a new one (the old
+    address stops working at once); deleting it stops the address."""
+
+    class Kind(models.TextChoices):
+        SHARE = "share", "Progress page"
+        CALENDAR = "calendar", "Calendar feed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Kept to show its learner the address again; visits are looked up by `digest`.
+    token = models.CharField(max_length=64, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = LinkQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="progress_one_link_per_learner_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.user}"
+
+    def get_absolute_url(self):
+        name = "progress:shared" if self.kind == self.Kind.SHARE else "progress:calendar"
+        return reverse(name, kwargs={"token": self.token})
 
 
 # Cohorts, their mentors and members live in progress.mentoring; the models belong to this

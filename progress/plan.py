@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format
 
 from progress.models import Pace
 
@@ -148,7 +148,7 @@ class PlanReport:
     def summary(self) -> str:
         """The status in a few words: "On track", "3 weeks behind"."""
         if self.status == PlanStatus.UPCOMING:
-            return f"Starts on {format_date(self.start_date, 'j F Y')}"
+            return f"Starts on {date_format(self.start_date)}"
         if self.status == PlanStatus.COMPLETE:
             return "Every planned phase completed"
         if self.status == PlanStatus.ON_TRACK:

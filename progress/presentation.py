@@ -86,6 +86,11 @@ MONTHS = (
 )  # fmt: skip
 
 
+def site_date(day: date) -> str:
+    """ "3 Mar 2026": the site's date format ("j M Y", config/formats), without the template engine."""
+    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
+
+
 def level(count: int) -> int:
     """0 (nothing) to 4 (busiest), for the cell's shade."""
     return sum(count >= threshold for threshold in LEVELS)
@@ -104,16 +109,16 @@ class HeatCell:
         return level(self.count)
 
     @property
-    def day_label(self) -> str:
-        """ "Monday 3 March 2025": Django's "l j F Y", built directly (a heatmap has 182 of them)."""
-        day = self.day
-        return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+    def when(self) -> str:
+        """ "Monday, 3 Mar 2026": the weekday, then the date as the site writes dates ("j M Y"),
+        built directly (a heatmap has 182 of them)."""
+        return f"{WEEKDAYS[self.day.weekday()]}, {site_date(self.day)}"
 
     @property
     def label(self) -> str:
         if not self.count:
-            return f"No changes on {self.day_label}"
-        return f"{self.count} change{'' if self.count == 1 else 's'} on {self.day_label}"
+            return f"No changes on {self.when}"
+        return f"{self.count} change{'' if self.count == 1 else 's'} on {self.when}"
 
     @property
     def svg(self) -> str:
@@ -154,7 +159,7 @@ class Heatmap:
     def table_rows(self) -> SafeString:
         """The days with changes, latest first, as table rows (the chart's text alternative)."""
         return mark_safe(  # noqa: S308 - dates and numbers only
-            "".join(f"<tr><td>{cell.day_label}</td><td>{cell.count}</td></tr>" for cell in self.active_cells)
+            "".join(f"<tr><td>{cell.when}</td><td>{cell.count}</td></tr>" for cell in self.active_cells)
         )
 
     @property
@@ -223,8 +228,7 @@ class WeekBar:
     @property
     def label(self) -> str:
         changes = "No changes" if not self.count else f"{self.count} change{'' if self.count == 1 else 's'}"
-        monday = self.monday
-        return f"{changes} in the week of {monday.day} {MONTHS[monday.month - 1]} {monday.year}"
+        return f"{changes} in the week of {site_date(self.monday)}"
 
 
 @dataclass

@@ -6,6 +6,8 @@ read-modify-write across requests, so concurrent saves leave exactly one row,
 and the activity log records each change once, in the order they happened.
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -17,6 +19,7 @@ from progress.models import (
     LINK_REPORTS_PER_DAY,
     NOTE_MAX_LENGTH,
     REFLECTION_MAX_LENGTH,
+    LearnerLink,
     LinkReport,
     PathChoice,
     ProjectProgress,
@@ -24,6 +27,8 @@ from progress.models import (
     TopicNote,
     TopicProgress,
     TopicStatus,
+    link_digest,
+    new_link_token,
 )
 from roadmap.models import Section, Topic
 
@@ -88,9 +93,18 @@ def progress_set_status(*, user, topic, status: str) -> str:
     return rows[0][1]
 
 
-def progress_set_subtree_status(*, user, topic, status: str = TopicStatus.DONE) -> int:
-    """Set every leaf under `topic` (or the topic itself, if a leaf); returns how many
-    changed. One query.
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """A leaf's status before and after a write: what an undo puts back."""
+
+    topic_id: int
+    before: str
+    after: str
+
+
+def progress_set_subtree_status(*, user, topic, status: str = TopicStatus.DONE) -> list[StatusChange]:
+    """Set every leaf under `topic` (or the topic itself, if a leaf); returns the leaves
+    that changed, with their status before. One query.
 
     "Mark all done" keeps leaves the learner skipped: skipping says "I already
     know this" or "not for me", which marking a whole tree done should not undo.
@@ -99,7 +113,49 @@ def progress_set_subtree_status(*, user, topic, status: str = TopicStatus.DONE) 
         raise ValidationError(f"“{status}” is not a topic status.", code="invalid_status")
     keep = frozenset({TopicStatus.SKIPPED}) if status == TopicStatus.DONE else frozenset()
     rows = _upsert_statuses(user=user, topic_id=topic.id, status=status, subtree=True, keep=keep)
-    return sum(previous != current for _topic_id, previous, current in rows)
+    return [
+        StatusChange(topic_id, previous, current)
+        for topic_id, previous, current in rows
+        if previous != current
+    ]
+
+
+# Undo puts each leaf back, in one statement, where it still has the status the change
+# gave it: a leaf the learner changed again since keeps what they chose last. Like the
+# upsert, it keeps the replaced status in `previous_status`, and the database logs each
+# change (the trigger of progress/migrations/0005).
+_RESTORE_STATUSES = """
+    WITH restore(topic_id, put_back, changed_to) AS (VALUES {rows})
+    UPDATE {progress} SET previous_status = status, status = restore.put_back, updated_at = %s
+    FROM restore
+    WHERE {progress}.user_id = %s AND {progress}.topic_id = restore.topic_id
+      AND {progress}.status = restore.changed_to
+    RETURNING {progress}.topic_id, {progress}.previous_status, {progress}.status
+"""
+
+
+def progress_restore_statuses(*, user, changes: Iterable[StatusChange]) -> list[StatusChange]:
+    """Put back the learner's statuses from before `changes` (an undo); returns what changed
+    back. One query, none when there is nothing to put back."""
+    changes = [change for change in changes if change.before != change.after]
+    for change in changes:
+        if change.before not in TopicStatus.values or change.after not in TopicStatus.values:
+            raise ValidationError("An unknown status cannot be put back.", code="invalid_status")
+    if not changes:
+        return []
+    table = TopicProgress._meta.db_table
+    rows = ", ".join(
+        ["(CAST(%s AS BIGINT), CAST(%s AS VARCHAR(20)), CAST(%s AS VARCHAR(20)))"] * len(changes)
+    )
+    params = []
+    for change in changes:
+        params += [change.topic_id, change.before, change.after]
+    params += [timezone.now(), user.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(_RESTORE_STATUSES.format(progress=table, rows=rows), params)
+        return [
+            StatusChange(topic_id, previous, current) for topic_id, previous, current in cursor.fetchall()
+        ]
 
 
 def note_save(*, user, topic, text: str) -> TopicNote | None:
@@ -223,3 +279,30 @@ def link_reports_resolve(*, resource, outcome: str, note: str = "", now=None) ->
         .filter(resource=resource)
         .update(resolved_at=now or timezone.now(), outcome=outcome, resolution_note=note)
     )
+
+
+def learner_link_create(*, user, kind: str) -> LearnerLink:
+    """Give the learner a new address of this kind (their progress page, their calendar feed);
+    the one they had stops working at once."""
+    token = new_link_token()
+    link, _created = LearnerLink.objects.update_or_create(
+        user=user,
+        kind=kind,
+        defaults={"token": token, "digest": link_digest(token), "created_at": timezone.now()},
+    )
+    return link
+
+
+def learner_link_revoke(*, user, kind: str) -> bool:
+    """Stop the learner's address of this kind; whether there was one."""
+    deleted, _by_model = LearnerLink.objects.filter(user=user, kind=kind).delete()
+    return bool(deleted)
+
+
+def project_reviews_seen(*, user, rows) -> int:
+    """Mark the reviews of these rows (the learner's, as their projects page shows them) seen;
+    how many were new. One query when one was, none otherwise."""
+    new = [row.pk for row in rows if row is not None and row.user_id == user.pk and row.review_is_new]
+    if not new:
+        return 0
+    return ProjectProgress.objects.filter(user=user, pk__in=new).update(review_seen_at=timezone.now())

@@ -15,6 +15,7 @@ shared structure, it reads a learner's marks from dicts beside it.
 """
 
 import hashlib
+import re
 import sys
 from collections import defaultdict
 from contextvars import ContextVar
@@ -61,6 +62,8 @@ class TopicNode:
     leaf_ids: tuple[int, ...]  # the leaves under it in reading order; itself when it is one
     description_html: str = ""  # the editors' Markdown, rendered and sanitized (roadmap.prose)
     resources: tuple["ResourceNode", ...] = ()  # the topic's own, beside its section's
+    # Its #fragment on the phase page: its slug, unique on that page (see `topic_anchors`).
+    anchor: str = ""
 
     @property
     def is_leaf(self) -> bool:
@@ -75,7 +78,8 @@ class TopicNode:
         return len(self.leaf_ids)
 
     @property
-    def anchor(self) -> str:
+    def legacy_anchor(self) -> str:
+        """The fragment links used before anchors were slugs (`#topic-<id>`): still on the page."""
         return f"topic-{self.id}"
 
 
@@ -221,16 +225,18 @@ class Structure:
     section_by_id: dict = field(default_factory=dict, repr=False)
     topic_by_id: dict = field(default_factory=dict, repr=False)
     project_by_id: dict = field(default_factory=dict, repr=False)
-    resource_by_id: dict = field(default_factory=dict, repr=False)
+    resource_by_id: dict = field(default_factory=dict, repr=False)  # a section's or a topic's
+    section_of_resource: dict = field(default_factory=dict, repr=False)  # resource id: its section
     leaves: tuple[TopicNode, ...] = field(default=(), repr=False)  # every leaf in reading order
 
     def __post_init__(self):
         sections = [section for phase in self.phases for section in phase.sections]
         topics = [topic for section in sections for root in section.trees for topic in walk(root)]
+        index_sections = {section.id: section for section in sections}
         index = {
             "phase_by_id": {phase.id: phase for phase in self.phases},
             "phase_by_slug": {phase.slug: phase for phase in self.phases},
-            "section_by_id": {section.id: section for section in sections},
+            "section_by_id": index_sections,
             "topic_by_id": {topic.id: topic for topic in topics},
             "project_by_id": {project.id: project for project in self.projects},
             "resource_by_id": {
@@ -239,6 +245,15 @@ class Structure:
                     *(resource for section in sections for resource in section.resources),
                     *(resource for topic in topics for resource in topic.resources),
                 )
+            },
+            "section_of_resource": {
+                **{resource.id: section for section in sections for resource in section.resources},
+                **{
+                    resource.id: self_section
+                    for topic in topics
+                    for self_section in (index_sections[topic.section_id],)
+                    for resource in topic.resources
+                },
             },
             "leaves": tuple(topic for topic in topics if topic.is_leaf),
         }
@@ -256,6 +271,11 @@ class Structure:
     def ancestors(self, topic: TopicNode):
         """The topic's parent, its parent, and so on up to its tree's root."""
         return trees.ancestors(topic, parent=lambda node: self.topic_by_id.get(node.parent_id))
+
+    @property
+    def elective_phases(self) -> tuple[PhaseNode, ...]:
+        """The phases (Phase 8) whose sections count only once a learner chooses them."""
+        return tuple(phase for phase in self.phases if phase.is_elective)
 
     def neighbours(self, phase: PhaseNode) -> tuple[PhaseNode | None, PhaseNode | None]:
         """(previous, next) phase, None at either end."""
@@ -276,6 +296,54 @@ class Structure:
 walk = trees.walk  # the topic and every topic under it, in reading order
 descendants = trees.descendants  # every topic under it
 leaves = trees.leaves  # the leaves under it (itself for a leaf)
+
+
+# Ids the phase page gives its own parts (base.html's too): a topic's anchor never takes one.
+PAGE_IDS = frozenset(
+    {
+        "main",
+        "site-menu",
+        "site-search",
+        "phase-progress",
+        "phase-progress-title",
+        "path",
+        "path-title",
+        "toc-title",
+        "progress-announcer",
+    }
+)
+# The ids of the learner's controls and figures (`topic-12-row`, `section-3-progress`) and the
+# old topic anchors (`topic-12`), which stay on the page for links made before.
+_NUMBERED_ID = re.compile(r"(topic|section|path|project)-\d")
+
+
+class _Anchors:
+    """One phase page's topic anchors, handed out in reading order.
+
+    A topic's anchor is its slug (`python-fundamentals`): made from content, not
+    database ids, so a link means the same topic on every database. When the
+    page already has that id (an earlier topic, a section, a part of the page),
+    the parent's slug goes in front (`feature-engineering-scaling`), then a
+    number after, so each anchor is unique and the same every time it is built.
+    """
+
+    def __init__(self, section_slugs):
+        self.taken = set(section_slugs)
+
+    def _free(self, candidate: str) -> bool:
+        return candidate not in self.taken and candidate not in PAGE_IDS and not _NUMBERED_ID.match(candidate)
+
+    def claim(self, slug: str, parent_slug: str) -> str:
+        slug = slug or "topic"
+        prefixed = f"{parent_slug}-{slug}"
+        candidate = next((name for name in (slug, prefixed) if self._free(name)), None)
+        number = 2
+        while candidate is None:
+            if self._free(f"{prefixed}-{number}"):
+                candidate = f"{prefixed}-{number}"
+            number += 1
+        self.taken.add(candidate)
+        return candidate
 
 
 # Building -------------------------------------------------------------------------------
@@ -338,12 +406,17 @@ def build(version: str) -> Structure:
     for row in children[None]:
         roots[row["section_id"]].append(row)
     phase_of_section = {row.pk: row.phase_id for row in section_rows}
+    section_slugs = defaultdict(list)
+    for row in section_rows:
+        section_slugs[row.phase_id].append(row.slug)
+    anchors = {phase_id: _Anchors(slugs) for phase_id, slugs in section_slugs.items()}
     position = iter(range(len(topic_rows)))
 
-    def topic_node(row, depth, path):
+    def topic_node(row, depth, path, parent_slug):
         path = (*path, row["title"])
         at = next(position)
-        kids = tuple(topic_node(child, depth + 1, path) for child in children.get(row["id"], ()))
+        anchor = anchors[phase_of_section[row["section_id"]]].claim(row["slug"], parent_slug)
+        kids = tuple(topic_node(child, depth + 1, path, row["slug"]) for child in children.get(row["id"], ()))
         return TopicNode(
             id=row["id"],
             key=row["key"],
@@ -360,11 +433,12 @@ def build(version: str) -> Structure:
             # Trees are h3 on the phase page: a description's "#" is the heading below.
             description_html=prose.render(row["description"], heading_level=4),
             resources=tuple(topic_resources[row["id"]]),
+            anchor=anchor,
         )
 
     sections = defaultdict(list)
     for row in section_rows:
-        section_trees = tuple(topic_node(root, 0, ()) for root in roots[row.pk])
+        section_trees = tuple(topic_node(root, 0, (), row.slug) for root in roots[row.pk])
         sections[row.phase_id].append(
             SectionNode(
                 id=row.pk,
@@ -462,6 +536,7 @@ def build(version: str) -> Structure:
 
 
 # Reading and invalidating -----------------------------------------------------------------
+
 
 _memo: Structure | None = None
 # Within one request the structure is looked up once: `RequestScopeMiddleware` opens a

@@ -22,6 +22,42 @@ FIXTURE = ROOT / "fixtures" / "roadmap.json"
 PASSWORD = "correct horse battery staple 42"
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the tests that flush the database (the live server's, transactional ones) last,
+    after every other database test.
+
+    They flush the database when they finish, so the rows the data migrations
+    made (the Editors and Mentors groups) are gone for any plain `db` test that
+    runs after them. pytest-django orders them last, but pytest then groups the
+    tests that use Playwright's fixtures by browser, which can pull them
+    forward; this puts them back at the end, keeping every other order.
+
+    Among them, those that restore the migrations' rows (serialized rollback)
+    go first: a plain transactional test's flush makes those rows anew with new
+    ids, and restoring the old ones after it clashes ("duplicate key ...
+    django_content_type").
+    """
+
+    def flushes(item) -> int:
+        """0: rolls back; 1: flushes, restoring the migrations' rows; 2: flushes, leaving
+        Django to make them anew."""
+        marker = item.get_closest_marker("django_db")
+        names = set(getattr(item, "fixturenames", ()))
+        flushing = bool(
+            {"live_server", "transactional_db"} & names
+            or (marker is not None and marker.kwargs.get("transaction"))
+        )
+        if not flushing:
+            return 0
+        restores = "django_db_serialized_rollback" in names or (
+            marker is not None and marker.kwargs.get("serialized_rollback")
+        )
+        return 1 if restores else 2
+
+    items.sort(key=flushes)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hash test passwords with a fast hasher: PBKDF2 costs about a second per user here.

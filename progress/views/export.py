@@ -16,8 +16,8 @@ CSV_HEADER = ["Phase", "Section", "Topic", "Status", "Updated at", "Note"]
 def progress_csv(request):
     """One row per leaf topic, in roadmap order, with the learner's status (UTF-8, with a header row).
 
-    Statuses come from the read model; when each changed and whether it has a
-    note from one more query each."""
+    Statuses come from the read model; when each changed, and the learner's
+    note on it, from one more query each."""
     structure = roadmap_structure.current()
     if structure.roadmap is None:
         raise Http404("No roadmap is loaded yet.")
@@ -25,7 +25,7 @@ def progress_csv(request):
     today = local_today(user)
     figures = learner_figures(user, structure, today=today)
     updated = dict(TopicProgress.objects.filter(user=user).values_list("topic_id", "updated_at"))
-    noted = set(TopicNote.objects.filter(user=user).values_list("topic_id", flat=True))
+    notes = dict(TopicNote.objects.filter(user=user).values_list("topic_id", "text"))
     zone = learner_zone(user)
 
     def rows():
@@ -39,7 +39,7 @@ def progress_csv(request):
                 " > ".join(leaf.path),
                 TopicStatus(status).label,
                 when.astimezone(zone).isoformat(timespec="seconds") if when else "",
-                "yes" if leaf.id in noted else "no",
+                notes.get(leaf.id, ""),  # written formula-safe, like every cell
             ]
 
     return csv_response(f"waymark-progress-{today:%Y-%m-%d}.csv", CSV_HEADER, rows())

@@ -13,23 +13,60 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from progress import plan as plans
-from progress.activity import local_today
+from progress.activity import local_today, topic_url
 from progress.figures import learner_figures
 from progress.marks import phase_marks, project_levels, public_sections
-from progress.models import LINK_REPORT_COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, LearningPlan, LinkReport
+from progress.models import (
+    LINK_REPORT_COMMENT_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    LinkReport,
+    TopicStatus,
+)
 from progress.resources import ResourceFilter
+from progress.services import project_reviews_seen
+from progress.undo import SESSION_KEY as UNDO_SESSION_KEY
 from roadmap import structure as roadmap_structure
 
 
 @require_safe
 def overview(request):
+    """The roadmap at a glance; a signed-in learner's figures on its phases, and where to go on.
+
+    Queries: the content version, and for a learner their figures (plan included)."""
     structure = roadmap_structure.current()
     context = {"structure": structure, "roadmap": structure.roadmap}
-    if structure.roadmap is not None:
-        context["timeline"] = _timeline(request.user, structure)
-        context["learner_plan"] = any(row.plan_start for row in context["timeline"])
+    if structure.roadmap is None:
+        return render(request, "progress/overview.html", context)
+    figures = None
+    if request.user.is_authenticated:
+        figures = learner_figures(request.user, structure, today=local_today(request.user))
+    by_phase = {figure.phase.id: figure for figure in figures.phases} if figures else {}
+    plan = figures.plan if figures else None
+    context |= {
+        "figures": figures,
+        "phase_cards": [(phase, by_phase.get(phase.id)) for phase in structure.phases],
+        "continue_topic": _continue(figures),
+        "timeline": _timeline(structure, plan),
+        "plan": plan,
+    }
     return render(request, "progress/overview.html", context)
+
+
+def _continue(figures):
+    """The learner's next topic ("Continue: ..."), with where it is; None for a visitor or when done."""
+    if figures is None:
+        return None
+    upcoming = figures.next_topics(1)
+    if not upcoming:
+        return None
+    topic = upcoming[0]
+    structure = figures.structure
+    return {
+        "node": topic,
+        "url": topic_url(structure, topic.id),
+        "phase": structure.phase_by_id[topic.phase_id],
+        "in_progress": figures.status(topic.id) == TopicStatus.IN_PROGRESS,
+    }
 
 
 class _TimelineRow:
@@ -46,24 +83,11 @@ class _TimelineRow:
         return getattr(self.entry, name)
 
 
-def _timeline(user, structure) -> list[_TimelineRow]:
-    """The timeline, with the dates of the learner's saved plan on each row (one query, signed in)."""
-    plan = LearningPlan.objects.filter(user=user).first() if user.is_authenticated else None
+def _timeline(structure, plan) -> list[_TimelineRow]:
+    """The timeline, with the dates of the learner's plan (from their figures) on each row."""
     if plan is None:
         return [_TimelineRow(entry) for entry in structure.timeline]
-    facts = [
-        plans.PhaseFacts(
-            id=phase.id,
-            number=phase.number,
-            title=phase.title,
-            slug=phase.slug,
-            duration_max_months=phase.duration_max_months,
-            timeline_start_month=phase.timeline_start_month,
-            timeline_end_month=phase.timeline_end_month,
-        )
-        for phase in structure.phases
-    ]
-    targets = plans.plan_targets(facts, start_date=plan.start_date, pace=plan.pace)
+    targets = {target.phase.id: target for target in plan.targets}
     rows = []
     for entry in structure.timeline:
         mine = [targets[phase.id] for phase in entry.phases if phase.id in targets]
@@ -102,7 +126,12 @@ def phase_detail(request, slug):
             today=local_today(request.user),
             topics=[leaf for section in phase.sections for leaf in section.leaf_ids],
         )
-        context["mine"] = phase_marks(user=request.user, figures=figures, phase=phase, wanted=wanted)
+        # Sent back here without JavaScript after "mark all done": its undo, once.
+        undo = request.session.pop(UNDO_SESSION_KEY, None)
+        offers = {undo["topic"]: undo["token"]} if undo else None
+        context["mine"] = phase_marks(
+            user=request.user, figures=figures, phase=phase, wanted=wanted, undo=offers
+        )
         context["sections"] = context["mine"].sections
     else:
         context["sections"] = public_sections(phase, wanted)
@@ -111,12 +140,19 @@ def phase_detail(request, slug):
 
 @require_safe
 def projects(request):
+    """The project ideas; a learner's own status, evidence and reviews on them.
+
+    Queries for a learner: session, user, content version, their rows; and once,
+    on the visit that first shows a mentor's new review, the write marking it seen."""
     structure = roadmap_structure.current()
     if structure.roadmap is None:
         raise Http404("No roadmap is loaded yet.")
     context = {"roadmap": structure.roadmap, "mine": request.user.is_authenticated}
     if request.user.is_authenticated:
         context["levels"] = project_levels(user=request.user, structure=structure)
+        # Shown here, the mentor's new reviews are news no more (their dashboard stops saying so).
+        rows = [mark.mine for _label, marks in context["levels"] for mark in marks]
+        project_reviews_seen(user=request.user, rows=rows)
     else:
         context["levels"] = structure.project_levels()
     return render(request, "progress/projects.html", context)

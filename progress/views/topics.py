@@ -1,7 +1,7 @@
 """The learner's controls on a phase page: a leaf's status, a whole subtree done, a note, the path.
 
 Each endpoint takes a POST from a form on the phase page. A plain form post is
-answered with a redirect back to the topic (`/phases/<slug>/#topic-<pk>`); an
+answered with a redirect back to the topic (`/phases/<slug>/#<topic anchor>`); an
 htmx request with the parts of the page that changed: the topic's row or
 summary, and out-of-band the rows and summaries around it and the section and
 phase bars ("progress/phase.html#change"). Topics are looked up in the cached
@@ -20,10 +20,18 @@ from django.views.decorators.http import require_POST, require_safe
 
 from progress.activity import local_today
 from progress.figures import learner_figures
-from progress.forms_topics import NoteForm, PathForm, TopicStatusForm
+from progress.forms_topics import NoteForm, PathForm, TopicStatusForm, UndoForm
 from progress.marks import topic_change, topic_mark
 from progress.models import NOTE_MAX_LENGTH, TopicStatus
-from progress.services import note_save, path_set_sections, progress_set_status, progress_set_subtree_status
+from progress.services import (
+    note_save,
+    path_set_sections,
+    progress_restore_statuses,
+    progress_set_status,
+    progress_set_subtree_status,
+)
+from progress.undo import SESSION_KEY as UNDO_SESSION_KEY
+from progress.undo import undo_changes, undo_token
 from progress.views.guards import login_required_from
 from roadmap import structure as roadmap_structure
 from roadmap.models import Phase
@@ -60,18 +68,22 @@ def topic(request, pk):
     return redirect(_anchor(_get_topic_or_404(pk)))
 
 
-def _answer_change(request, topic, announcement):
-    """Back to the topic on its page, or (htmx) the parts of the page the change touched.
+def _answer_change(request, topic, announcement, *, undo: str = ""):
+    """Back to the topic on its page, or (htmx) the parts of the page the change touched;
+    `undo` (a token) offers to undo the change on the topic's summary.
 
     The answer's figures come from the read model, like the page's (one query)."""
     if not request.htmx:
+        if undo:
+            # The page the browser is sent back to offers the undo (progress.views.pages).
+            request.session[UNDO_SESSION_KEY] = {"topic": topic.id, "token": undo}
         return redirect(_anchor(topic))
     structure = roadmap_structure.current()
     section = structure.section_by_id[topic.section_id]
     figures = learner_figures(
         request.user, structure, today=local_today(request.user), topics=section.leaf_ids
     )
-    change = topic_change(figures=figures, topic=topic)
+    change = topic_change(figures=figures, topic=topic, undo=undo)
     tally = change.section.tally
     announcement += f" {section.title}: {tally.completed} of {tally.leaves} completed."
     context = {"change": change, "mine": change.marks, "announcement": announcement}
@@ -96,13 +108,39 @@ def topic_status(request, pk):
 @require_POST
 @login_required_from(_topic_page)
 def topic_done_all(request, pk):
-    """Mark every leaf under a topic done (the "mark all done" of a branch)."""
+    """Mark every leaf under a topic done (the "mark all done" of a branch), offering to undo it."""
     topic = _get_topic_or_404(pk)
-    changed = progress_set_subtree_status(user=request.user, topic=topic, status=TopicStatus.DONE)
-    if changed:
-        announcement = f"{topic.title}: {changed} topic{'s' if changed != 1 else ''} marked done."
+    changes = progress_set_subtree_status(user=request.user, topic=topic, status=TopicStatus.DONE)
+    undo = ""
+    if changes:
+        count = len(changes)
+        announcement = f"{topic.title}: {count} topic{'s' if count != 1 else ''} marked done."
+        if not topic.is_leaf:
+            undo = undo_token(user=request.user, topic=topic, changes=changes)
+            announcement += " Undo is beside it."
     else:
         announcement = f"{topic.title}: every topic was done already."
+    return _answer_change(request, topic, announcement, undo=undo)
+
+
+@require_POST
+@login_required_from(_topic_page)
+def topic_undo(request, pk):
+    """Put back the statuses a "mark all done" changed, exactly as they were (progress.undo)."""
+    topic = _get_topic_or_404(pk)
+    form = UndoForm(request.POST)
+    if not form.is_valid():
+        return _form_error(form)
+    try:
+        changes = undo_changes(form.cleaned_data["token"], user=request.user, topic=topic)
+        restored = progress_restore_statuses(user=request.user, changes=changes)
+    except ValidationError as error:
+        return _refuse(" ".join(error.messages))
+    count = len(restored)
+    if count:
+        announcement = f"{topic.title}: undone, {count} topic{'s' if count != 1 else ''} back as before."
+    else:
+        announcement = f"{topic.title}: nothing to undo, the topics were changed since."
     return _answer_change(request, topic, announcement)
 
 

@@ -152,3 +152,22 @@ def test_it_never_links_a_role_to_a_missing_page(client, request, person):
     assert reverse("accounts:profile") in hrefs
     for href in hrefs:
         assert client.get(href).status_code in (200, 302), href
+
+
+def test_a_mentor_lands_on_their_cohorts_after_signing_in(client, mentor, password):
+    confirm_address(mentor)
+    response = _login(client, mentor.email, password)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cohorts:mentor_home")
+
+
+def test_a_learner_lands_on_their_dashboard_and_next_wins_over_both(client, learner, mentor, password):
+    confirm_address(learner)
+    assert _login(client, learner.email, password)["Location"] == reverse("progress:dashboard")
+    client.logout()
+    confirm_address(mentor)
+    response = client.post(
+        reverse("account_login") + "?next=/phases/prerequisites/",
+        {"login": mentor.email, "password": password},
+    )
+    assert response["Location"] == "/phases/prerequisites/"

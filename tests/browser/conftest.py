@@ -31,27 +31,6 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """Run the tests that use the live server last, after every other database test.
-
-    They flush the database when they finish, so the rows the data migrations
-    made (the Editors and Mentors groups) are gone for any plain `db` test that
-    runs after them. pytest-django orders them last, but pytest then groups the
-    tests that use Playwright's fixtures by browser, which can pull them
-    forward; this puts them back at the end, keeping every other order.
-    """
-
-    def flushes(item) -> bool:
-        marker = item.get_closest_marker("django_db")
-        return bool(
-            {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ()))
-            or (marker is not None and marker.kwargs.get("transaction"))
-        )
-
-    items.sort(key=flushes)
-
-
 def url_exists(name: str, *args, **kwargs) -> bool:
     """Whether the URL name is wired up yet: journeys for features still being built skip until it is."""
     try:
@@ -151,12 +130,23 @@ def pytest_runtest_call(item):
     return result
 
 
+# Chromium logs a refused style or script, but not always what it was: say which directive and
+# which attribute or element, so a failure names its source (the page's own scripts run too).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const where = event.target && event.target.id ? `#${event.target.id}` : (event.target && event.target.tagName) || "";
+  console.error(`CSP refused ${event.effectiveDirective} on ${where}: ${event.sample || event.blockedURI}`);
+});
+"""
+
+
 @pytest.fixture
 def new_context(new_context, browser_guard):
     """pytest-playwright's context factory, with every context guarded (`context` and `page` use it too)."""
 
     def guarded_context(**kwargs):
         context = new_context(**kwargs)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         context.route("**/*", browser_guard.route)
         context.on("console", browser_guard.console)
         context.on("weberror", browser_guard.web_error)
@@ -323,6 +313,8 @@ def _arguments(name: str, params: frozenset[str], people: dict) -> list[dict]:
         from progress.mentoring.digest import unsubscribe_token
 
         return [{"token": unsubscribe_token(people["mentor"])}]
+    if name == "progress:shared" and people.get("share_token"):
+        return [{"token": people["share_token"]}]
     if namespace == "cohorts" and people.get("cohort"):
         cohort = people["cohort"]
         values = {
@@ -364,6 +356,10 @@ def _admin_pages() -> list[Page]:
     return pages
 
 
+# Pages checked with a query that fills them (search results rather than an empty search).
+QUERIES = {"roadmap:search": "?q=learning"}
+
+
 def candidate_pages(people: dict, *, admin: bool) -> list[Page]:
     """Every page path the site can name, with the data to fill in its arguments."""
     pages = []
@@ -371,7 +367,7 @@ def candidate_pages(people: dict, *, admin: bool) -> list[Page]:
         if name in NOT_PAGES or name.startswith("admin:"):
             continue
         if not params:
-            pages.append(Page(name, reverse(name)))
+            pages.append(Page(name, reverse(name) + QUERIES.get(name, "")))
         else:
             pages += [Page(name, reverse(name, kwargs=kwargs)) for kwargs in _arguments(name, params, people)]
     # The nudge page with a learner ticked, as the cohort table opens it.
@@ -383,6 +379,9 @@ def candidate_pages(people: dict, *, admin: bool) -> list[Page]:
     if admin:
         pages += _admin_pages()
     pages.append(Page("404", "/this-page-does-not-exist/", status=404))
+    # A form's address opened as a page: the site's 405 page.
+    if url_exists("progress:topic_status", pk=1):
+        pages.append(Page("405", reverse("progress:topic_status", kwargs={"pk": 1}), status=405))
     return pages
 
 
@@ -399,7 +398,9 @@ def reachable_pages(user, people: dict, *, admin: bool = False) -> list[tuple[Pa
     reached: dict[str, tuple[Page, str]] = {}
     for page in candidate_pages(people, admin=admin):
         response = client.get(page.path, follow=True)
-        final = response.request["PATH_INFO"]
+        final = response.request["PATH_INFO"] + (
+            f"?{response.request['QUERY_STRING']}" if "?" in page.path else ""
+        )
         html = response.content.decode()
         if (
             response.status_code != page.status
@@ -440,7 +441,25 @@ def people(learner, editor, mentor) -> dict:
             reflection="Smaller than I planned, and better for it.",
         )
     _curated(learner)
-    people = {"anonymous": None, "learner": learner, "editor": editor, "mentor": mentor, "project": project}
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from progress.models import LearnerLink, LearningPlan
+    from progress.services import learner_link_create
+
+    # A plan, a shared progress page and a calendar feed: their pages show what they are.
+    LearningPlan.objects.create(user=learner, start_date=timezone.localdate() - timedelta(weeks=6))
+    share = learner_link_create(user=learner, kind=LearnerLink.Kind.SHARE)
+    learner_link_create(user=learner, kind=LearnerLink.Kind.CALENDAR)
+    people = {
+        "anonymous": None,
+        "learner": learner,
+        "editor": editor,
+        "mentor": mentor,
+        "project": project,
+        "share_token": share.token,
+    }
     from progress.mentoring.services import cohort_create, membership_join, nudge_send
 
     cohort = cohort_create(mentor=mentor, name="Spring cohort")

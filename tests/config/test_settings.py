@@ -140,7 +140,7 @@ def test_it_starts_in_development_with_nothing_but_debug():
     settings = _settings(DEBUG="true")
 
     assert settings["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost", "[::1]"]
-    assert settings["mailer"] == "django.core.mail.backends.console.EmailBackend"
+    assert settings["mailer"] == "config.mail.ReadableConsoleBackend"
     assert settings["staticfiles"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
     assert settings["SECURE_SSL_REDIRECT"] is False
     assert settings["SECURE_HSTS_SECONDS"] == 0
@@ -275,7 +275,7 @@ def test_it_reads_an_smtps_url_as_implicit_tls():
 
 
 def test_it_reads_a_console_url():
-    assert mailer_from_url("console://") == {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    assert mailer_from_url("console://") == {"BACKEND": "config.mail.ReadableConsoleBackend"}
 
 
 def test_it_refuses_an_email_url_of_another_scheme():

@@ -88,10 +88,10 @@ def test_the_heatmap_is_26_weeks_ending_today():
     assert grid.first_day.weekday() == 0
     assert len(grid.cells) == (HEATMAP_WEEKS - 1) * 7 + 3  # this week: Monday to Wednesday
     assert grid.cells[-1].day == today
-    assert grid.cells[-1].label == "2 changes on Wednesday 12 March 2025"
+    assert grid.cells[-1].label == "2 changes on Wednesday, 12 Mar 2025"
     busiest = next(cell for cell in grid.cells if cell.day == date(2025, 3, 3))
     assert busiest.level == 4
-    assert grid.cells[0].label == "No changes on Monday 16 September 2024"
+    assert grid.cells[0].label == "No changes on Monday, 16 Sep 2024"
     assert [cell.day for cell in grid.active_cells] == [today, date(2025, 3, 3)]
     assert grid.total == 14
     assert {label.text for label in grid.months} >= {"Oct", "Nov", "Dec", "Jan", "Feb", "Mar"}

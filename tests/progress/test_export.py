@@ -51,9 +51,9 @@ def test_it_lists_every_leaf_topic_with_the_learners_status(client, learner, roa
         "Python for AI/ML > Type hints",
         "Skipped",
     ]
-    assert mine[4].startswith(str(datetime.now(UTC).year)) and mine[5] == "yes"
+    assert mine[4].startswith(str(datetime.now(UTC).year)) and mine[5] == "Revisit with mypy"
     untouched = rows[1]
-    assert untouched[3:] == ["Not started", "", "no"]
+    assert untouched[3:] == ["Not started", "", ""]
     assert rows[1][0] == "Phase 1: Prerequisites"
     assert rows[-1][0].startswith("Phase 8")
 
@@ -83,6 +83,19 @@ def test_it_neutralises_cells_a_spreadsheet_would_run(client, learner, roadmap):
     assert not any(title.startswith(("=", "+", "-", "@")) for title in titles)
 
 
+def test_it_writes_the_notes_text_formula_safe(client, learner, roadmap):
+    first, second = Topic.objects.leaves().order_by("section__phase__number", "section__order", "order")[:2]
+    note_save(user=learner, topic=first, text='=HYPERLINK("http://x")\nand a second line')
+    note_save(user=learner, topic=second, text="Plain, with a comma")
+    client.force_login(learner)
+    rows = rows_of(client.get(URL))
+    notes = {row[2].rpartition(" > ")[2]: row[5] for row in rows[1:] if row[5]}
+    assert notes == {
+        first.title: '\'=HYPERLINK("http://x")\nand a second line',
+        second.title: "Plain, with a comma",
+    }
+
+
 def test_it_hides_other_learners_progress(client, learner, outsider, roadmap):
     for topic in Topic.objects.leaves()[:5]:
         progress_set_status(user=outsider, topic=topic, status=TopicStatus.DONE)
@@ -90,7 +103,7 @@ def test_it_hides_other_learners_progress(client, learner, outsider, roadmap):
     client.force_login(learner)
     rows = rows_of(client.get(URL))[1:]
     assert {row[3] for row in rows} == {"Not started"}
-    assert {row[5] for row in rows} == {"no"}
+    assert {row[5] for row in rows} == {""}
 
 
 def test_it_costs_a_fixed_number_of_queries(client, learner, roadmap, django_assert_max_num_queries):
@@ -129,6 +142,7 @@ def test_the_data_export_holds_the_learners_progress(learner, outsider, roadmap)
         }
     ]
     assert data["notes"][0]["text"] == "A note" and data["notes"][0]["topic"] == leaf.key
+    assert data["notes"][0]["path"].endswith(f" > {leaf.title}")
     assert data["projects"][0]["project"] == project.key
     assert data["projects"][0]["evidence_url"] == "https://example.com/demo"
     assert data["plan"]["start_date"].isoformat() == "2025-01-01" and data["plan"]["pace"] == "steady"

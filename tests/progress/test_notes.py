@@ -29,7 +29,7 @@ def test_it_saves_a_note_and_sends_the_learner_back_to_the_topic(client, learner
     response = client.post(note_url(leaf), {"text": "  Read PEP 484 first.  "})
 
     assert response.status_code == 302
-    assert response["Location"] == f"{PAGE}#topic-{leaf.pk}"
+    assert response["Location"] == f"{PAGE}#{leaf.slug}"
     assert notes(learner) == {leaf.pk: "Read PEP 484 first."}
 
 

@@ -83,11 +83,28 @@ def test_a_branch_shows_what_its_leaves_add_up_to(client, learner, roadmap):
     assert "2 of 13 done, 1 skipped" in text(math_root)
     # A tree's root keeps its heading, and says its figure and "mark all done" beside it.
     assert re.search(
-        rf'<h3 class="tree__title" id="topic-{root.pk}">Python for AI/ML</h3>\s*'
+        rf'<h3 class="tree__title" id="{root.slug}">Python for AI/ML</h3>\s*'
         rf'<div class="topic__meta topic__meta--done" id="topic-{root.pk}-head">',
         html,
     )
-    assert "7 of 7 done" in html
+    assert "All 7 done" in html  # the marker of a branch with every leaf done
+
+
+def test_a_branch_is_marked_complete_only_when_every_leaf_is_done_or_skipped(client, learner, roadmap):
+    branch = linear_algebra()
+    children = list(branch.children.order_by("order"))
+    mark(learner, children[:3], TopicStatus.DONE)
+    client.force_login(learner)
+
+    def head():
+        html = client.get(PAGE).content.decode()
+        return re.search(rf'id="topic-{branch.pk}-head">(.*?)</div>', html, re.S).group(1)
+
+    assert "topic__check" not in head()
+    assert "3 of 4 done" in text(head())
+    mark(learner, children[3:], TopicStatus.SKIPPED)
+    assert '<span class="topic__check" aria-hidden="true"></span>' in head()
+    assert "All 4 completed: 3 done, 1 skipped" in text(head())
 
 
 def test_the_bars_count_done_and_skipped_over_the_leaves(client, learner, roadmap):

@@ -113,7 +113,7 @@ def test_it_shows_the_mentors_review_and_its_date(client, learner, mentor, proje
     html = item(client.get(PAGE).content.decode(), project)
 
     assert "Your mentor's review (Mina Mentor)" in html
-    assert '<time datetime="2025-03-04">4 March 2025</time>' in html
+    assert '<time datetime="2025-03-04">4 Mar 2025</time>' in html
     assert "Good work &lt;b&gt;really&lt;/b&gt;.<br>Add tests." in html
 
 

@@ -76,14 +76,20 @@ def test_it_marks_a_whole_subtree(learner, roadmap):
     first = leaves.first()
     progress_set_status(user=learner, topic=first, status=TopicStatus.DONE)
     changed = progress_set_subtree_status(user=learner, topic=root)
-    assert changed == leaves.count() - 1
+    assert len(changed) == leaves.count() - 1
+    assert {change.topic_id for change in changed} == set(
+        leaves.exclude(pk=first.pk).values_list("pk", flat=True)
+    )
+    assert {(change.before, change.after) for change in changed} == {
+        (TopicStatus.NOT_STARTED, TopicStatus.DONE)
+    }
     assert set(TopicProgress.objects.filter(user=learner).values_list("status", flat=True)) == {
         TopicStatus.DONE
     }
     assert TopicProgress.objects.filter(user=learner).count() == leaves.count()
     assert Activity.objects.filter(user=learner).count() == leaves.count()
     # Again: nothing left to change, nothing logged.
-    assert progress_set_subtree_status(user=learner, topic=root) == 0
+    assert progress_set_subtree_status(user=learner, topic=root) == []
     assert Activity.objects.filter(user=learner).count() == leaves.count()
 
 
@@ -91,7 +97,7 @@ def test_marking_a_subtree_done_keeps_skipped_leaves(learner, roadmap):
     root = Topic.objects.get(key="ai-ml-roadmap-2025/prerequisites/python-proficiency/python-for-ai-ml")
     leaves = list(Topic.objects.leaves().filter(section=root.section))
     progress_set_status(user=learner, topic=leaves[0], status=TopicStatus.SKIPPED)
-    assert progress_set_subtree_status(user=learner, topic=root) == len(leaves) - 1
+    assert len(progress_set_subtree_status(user=learner, topic=root)) == len(leaves) - 1
     assert TopicProgress.objects.get(user=learner, topic=leaves[0]).status == TopicStatus.SKIPPED
 
 
@@ -99,9 +105,8 @@ def test_subtree_marking_reaches_nested_leaves_only(learner, roadmap):
     nested = Topic.objects.filter(parent__parent__isnull=False, children__isnull=True).first()
     branch = nested.parent
     expected = set(Topic.objects.filter(parent=branch, children__isnull=True).values_list("id", flat=True))
-    assert progress_set_subtree_status(user=learner, topic=branch, status=TopicStatus.SKIPPED) == len(
-        expected
-    )
+    changed = progress_set_subtree_status(user=learner, topic=branch, status=TopicStatus.SKIPPED)
+    assert len(changed) == len(expected)
     assert set(TopicProgress.objects.values_list("topic_id", flat=True)) == expected
 
 
@@ -111,7 +116,7 @@ def test_subtree_marking_refuses_an_unknown_status(learner, leaf):
 
 
 def test_subtree_marking_a_leaf_marks_only_it(learner, leaf):
-    assert progress_set_subtree_status(user=learner, topic=leaf) == 1
+    assert len(progress_set_subtree_status(user=learner, topic=leaf)) == 1
     assert list(TopicProgress.objects.values_list("topic_id", flat=True)) == [leaf.pk]
 
 

@@ -29,7 +29,7 @@ def done_all_url(topic):
 
 
 def anchor(topic):
-    return f"/phases/prerequisites/#topic-{topic.pk}"
+    return f"/phases/prerequisites/#{topic.slug}"
 
 
 def statuses(user):
@@ -183,7 +183,7 @@ def test_it_answers_htmx_mark_all_with_every_row_that_changed(client, learner, r
     html = response.content.decode()
     head = re.search(rf'<div class="topic__meta topic__meta--done" id="topic-{branch.pk}-head">', html)
     assert head, "the branch's own summary is the swap's target"
-    assert "4 of 4 done" in html
+    assert "All 4 done" in html
     for leaf in leaves:
         row = oob(html, f"topic-{leaf.pk}-row")
         assert re.search(rf'id="topic-{leaf.pk}-done"[^>]*aria-pressed="true"', row)

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.text import slugify
 
 from roadmap import structure
 from roadmap.models import (
@@ -48,7 +49,7 @@ class _Outline(HTMLParser):
         attrs = dict(attrs)
         if tag == "ul":
             self.ul_depth += 1
-        if tag == "li" and attrs.get("id", "").startswith("topic-"):
+        if tag == "span" and attrs.get("class") == "anchor-alias":
             self.depth_of[attrs["id"]] = self.ul_depth
         if tag == "h2" and "id" in attrs:
             self.h2_ids.append(attrs["id"])
@@ -210,7 +211,35 @@ def test_it_shows_each_tree_root_as_a_heading(client, roadmap):
     html = client.get("/phases/machine-learning-fundamentals/").content.decode()
 
     for title in ["Supervised Learning", "Unsupervised Learning", "End-to-End ML Process"]:
-        assert re.search(rf'<h3 class="tree__title" id="topic-\d+">{title}</h3>', html)
+        assert re.search(rf'<h3 class="tree__title" id="{slugify(title)}">{title}</h3>', html)
+
+
+def test_it_anchors_every_topic_at_its_slug_once_per_page(client, roadmap):
+    for phase in Phase.objects.all():
+        html = client.get(phase.get_absolute_url()).content.decode()
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1]
+        for topic in Topic.objects.filter(section__phase=phase):
+            # The slug, or (where the page has that id already) the parent's slug before it.
+            assert re.search(rf'id="([a-z0-9-]+-)?{topic.slug}"', html), topic.key
+
+
+def test_it_disambiguates_a_repeated_slug_with_its_parents(client, roadmap):
+    html = client.get("/phases/machine-learning-fundamentals/").content.decode()
+    assert html.count('id="feature-engineering"') == 1
+    assert 'id="end-to-end-ml-process-feature-engineering"' in html
+    # A topic named like a section of its page gives the section its id.
+    html = client.get("/phases/large-language-models/").content.decode()
+    assert '<h2 class="phase-section__title" id="prompt-engineering">' in html
+    assert 'id="llm-fundamentals-prompt-engineering"' in html
+
+
+def test_old_topic_links_still_land_on_their_topic(client, roadmap):
+    topic = Topic.objects.get(title="Type hints")
+    html = client.get(topic.section.phase.get_absolute_url()).content.decode()
+    assert re.search(
+        rf'<li class="topic" id="type-hints"><span class="anchor-alias" id="topic-{topic.pk}">', html
+    )
 
 
 def test_it_links_every_resource(client, roadmap):
@@ -446,3 +475,34 @@ def test_it_counts_sizes_per_phase_without_inflating_them(client, roadmap):
     ) == (29, 6)
     assert sum(phase.topic_count for phase in phases.values()) == 199
     assert sum(phase.resource_count for phase in phases.values()) == 67
+
+
+@pytest.mark.parametrize(
+    "url",
+    [*PAGES, "/phases/specialized-areas/", "/search/?q=linear", "/accounts/login/", "/accounts/signup/"],
+)
+def test_every_public_page_describes_itself_to_search_engines_and_link_previews(client, roadmap, url):
+    html = client.get(url).content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    description = re.search(r'<meta name="description" content="([^"]+)">', html).group(1)
+    assert 50 <= len(unescape(description)) <= 300, description
+    assert f'<meta property="og:title" content="{title}">' in html
+    assert f'<meta property="og:description" content="{description}">' in html
+
+
+def test_each_phase_has_a_description_of_its_own(client, roadmap):
+    descriptions = {
+        re.search(
+            r'<meta name="description" content="([^"]+)">', client.get(phase.get_absolute_url()).text
+        ).group(1)
+        for phase in Phase.objects.all()
+    }
+    assert len(descriptions) == Phase.objects.count()
+
+
+def test_a_phase_page_invites_visitors_to_sign_up_and_not_learners(client, learner, roadmap):
+    html = client.get("/phases/prerequisites/").content.decode()
+    assert '<a href="/accounts/signup/">Sign up</a>, free, to mark the topics you learn' in html
+    assert 'href="/accounts/login/?next=/phases/prerequisites/"' in html
+    client.force_login(learner)
+    assert "free, to mark the topics" not in client.get("/phases/prerequisites/").content.decode()

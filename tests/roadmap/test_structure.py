@@ -155,12 +155,15 @@ def test_no_content_template_includes_a_learner_partial():
     assert [t.name for t in templates if "progress/" in t.read_text(encoding="utf-8")] == []
 
 
-def test_what_older_code_cached_is_never_read(roadmap):
-    """A deploy changing how the structure is built must not unpickle the old code's nodes:
-    the cache key holds a digest of the code that builds them."""
-    version = structure.current_version()
-    old_key = f"roadmap:structure:0123456789ab:{version}"
-    cache.set(old_key, "what the old code cached", timeout=None)
+def test_a_structure_cached_by_code_with_other_nodes_is_never_read(roadmap, settings):
+    """The cache outlives a deploy: a release whose nodes differ must build its own, not unpickle
+    the previous release's (which would lack the new fields)."""
+    settings.CACHES = CACHES["locmem"]
+    cache.clear()
     structure.forget()
-    assert structure.CACHE_KEY.format(version=version) != old_key
-    assert structure.current().roadmap is not None
+    stale_key = f"roadmap:structure:{'0' * 12}:{version()}"
+    cache.set(stale_key, "the previous release's structure")
+
+    assert structure.current().phases  # built anew, under this code's own key
+    assert cache.get(structure.CACHE_KEY.format(version=version())) is not None
+    cache.clear()

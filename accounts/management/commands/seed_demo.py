@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.roles import Role, role_grant
+from progress.demo import seed_demo_progress
 
 # Published in the README: these accounts exist only on development machines.
 DEMO_PEOPLE = (
@@ -19,8 +20,12 @@ class Command(BaseCommand):
     help = (
         "Development only (refuses unless DEBUG is on): create or update three demo people, "
         "learner@, editor@ and mentor@waymark.local, each with a fixed password (printed), a "
-        "confirmed primary email address, and the editor or mentor role. Running it again resets "
-        "their passwords and changes nothing else."
+        "confirmed primary email address, and the editor or mentor role. Once the roadmap is "
+        "loaded, it also gives the demo learner a plan and weeks of progress, notes and a reviewed "
+        "project (unless they have progress already), and the demo mentor a cohort of twelve "
+        "learners (@cohort.waymark.local, who cannot sign in) on track, ahead, behind, inactive, "
+        "stuck and waiting for review, made afresh each run. Running it again resets the three "
+        "passwords and the cohort, and changes nothing else."
     )
 
     def add_arguments(self, parser):
@@ -48,9 +53,22 @@ class Command(BaseCommand):
                 if role is not None:
                     role_grant(user=user, role=role)
                 self.stdout.write(f"  {email:<24} password: {password:<22} role: {role or 'learner'}")
+            demo = seed_demo_progress(
+                learner=User.objects.get(email=DEMO_PEOPLE[0][0]),
+                mentor=User.objects.get(email=DEMO_PEOPLE[2][0]),
+                user_model=User,
+            )
             if dry_run:
                 transaction.set_rollback(True)
         verb = "Would create" if dry_run else "Created"
         self.stdout.write(
             f"{verb} {created} demo people and updated {len(DEMO_PEOPLE) - created} (sign in at /accounts/login/)."
         )
+        if demo:
+            learner = "with weeks of progress" if demo["learner_seeded"] else "keeping the progress they have"
+            self.stdout.write(
+                f"The demo mentor's “{demo['cohort'].name}” has {demo['cohort_learners']} learners in every state; "
+                f"the demo learner is in it, {learner}."
+            )
+        else:
+            self.stdout.write("No roadmap is loaded: no demo progress (load fixtures/roadmap.json first).")
