@@ -88,8 +88,8 @@ def test_it_gives_the_demo_learner_weeks_of_progress_and_the_mentor_a_cohort_in_
     from datetime import timedelta
 
     from django.utils import timezone
-    from progress.cohorts import learner_rows
 
+    from progress.mentoring.table import learner_rows
     from progress.models import Activity, Cohort, LearningPlan, ProjectProgress, TopicNote, TopicProgress
 
     settings.DEBUG = True

@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from progress.services_cohorts import project_review
 
+from progress.mentoring.services import project_review
 from progress.models import ProjectProgress
-from tests.progress.cohort_helpers import done_project
+from tests.progress.mentoring.helpers import done_project
 
 pytestmark = pytest.mark.django_db
 

@@ -88,7 +88,7 @@ def test_the_public_sees_what_changed_and_never_who(client, edited, editor):
     assert "Tpye hnits" in html
     assert "<del>Type hints</del>" in html and "<ins>Tpye hnits</ins>" in html
     assert "<del>Annotations that tools check.</del>" in html
-    assert f'href="/phases/prerequisites/#topic-{edited.pk}"' in html
+    assert f'href="/phases/prerequisites/#{structure.current().topic_by_id[edited.pk].anchor}"' in html
     for person in (editor.email, editor.display_name, "Edith"):
         assert person not in html
 
