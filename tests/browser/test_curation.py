@@ -72,7 +72,7 @@ def test_it_lets_an_editor_curate_the_roadmap(site, page, editor, learner, link_
     # The public page shows them; the filter needs no script.
     phase = site.url + "/phases/prerequisites/"
     page.goto(phase)
-    about = page.locator(f"#topic-{topic.pk} .topic__about")
+    about = page.locator(f"#{topic.slug} .topic__about")  # the topic's anchor is its slug
     about.locator("summary").click()
     expect(about).to_contain_text("Annotations that tools check, such as mypy.")
     expect(page.get_by_role("link", name="mypy documentation")).to_be_visible()
