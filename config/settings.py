@@ -220,7 +220,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts the files WhiteNoise serves (the image builds them in; tests
+# that run collectstatic point it elsewhere, so a test run never rewrites the checkout's).
+STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Compressed, cache-busted files (hashed names, cached for a year) unless
 # STATIC_MANIFEST is off, as in tests that do not run collectstatic first.

@@ -12,9 +12,11 @@ import http.client
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,7 +25,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SEED = ROOT / "fixtures" / "ai-ml-roadmap-2025.md"
-MANIFEST = ROOT / "staticfiles" / "staticfiles.json"
+# One folder per test run (and per worker: the module's fixture runs once in each).
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="waymark-static-"))
 ONE_YEAR = 365 * 24 * 60 * 60
 START_TIMEOUT = 30
 # What a deployment serves: not 127.0.0.1, which the Dockerfile's HEALTHCHECK has to cope with.
@@ -107,14 +110,21 @@ def server(tmp_path_factory):
         pytest.skip(f"gunicorn is not installed beside {sys.executable}")
     tmp = tmp_path_factory.mktemp("production")
     port = _free_port()
+    # Collected into a folder of this test's own: the other tests, running beside it,
+    # read the checkout's static files and must never see them half rewritten.
     env = _production_env(
         DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
         BEHIND_PROXY="true",
         PORT=str(port),
         WEB_CONCURRENCY="1",
+        STATIC_ROOT=str(STATIC_ROOT),
     )
     # As the Dockerfile builds the image: static files collected with no database.
-    _manage(_production_env(DATABASE_URL=f"sqlite:///{tmp / 'build.sqlite3'}"), "collectstatic", "--no-input")
+    _manage(
+        _production_env(DATABASE_URL=f"sqlite:///{tmp / 'build.sqlite3'}", STATIC_ROOT=str(STATIC_ROOT)),
+        "collectstatic",
+        "--no-input",
+    )
     # The release steps, as the README lists them.
     _manage(env, "migrate", "--no-input")
     _manage(env, "createcachetable")
@@ -139,10 +149,11 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        shutil.rmtree(STATIC_ROOT, ignore_errors=True)
 
 
 def _hashed(name: str) -> str:
-    return json.loads(MANIFEST.read_text())["paths"][name]
+    return json.loads((STATIC_ROOT / "staticfiles.json").read_text())["paths"][name]
 
 
 def test_it_runs_the_dockerfiles_command():
@@ -212,7 +223,7 @@ def test_it_caches_hashed_static_files_for_a_year(server):
     assert "immutable" in cache_control
     max_age = next(int(part.split("=")[1]) for part in cache_control if part.startswith("max-age="))
     assert max_age >= ONE_YEAR
-    assert body == (ROOT / "staticfiles" / _hashed("css/site.css")).read_bytes()
+    assert body == (STATIC_ROOT / _hashed("css/site.css")).read_bytes()
 
 
 def test_it_compresses_static_files_for_browsers_that_accept_it(server):
@@ -223,7 +234,7 @@ def test_it_compresses_static_files_for_browsers_that_accept_it(server):
     assert status == 200
     assert headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in headers["Vary"]
-    assert len(body) < (ROOT / "staticfiles" / _hashed("css/site.css")).stat().st_size
+    assert len(body) < (STATIC_ROOT / _hashed("css/site.css")).stat().st_size
 
 
 def test_it_passes_djangos_deployment_checklist():
