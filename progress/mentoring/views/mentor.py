@@ -31,6 +31,7 @@ from progress.mentoring.table import (
     learner_rows,
     parse_sort,
     phase_completion,
+    rows_html,
     sort_rows,
     table_columns,
     topics_in_progress,
@@ -110,6 +111,7 @@ def _table(cohort, request):
         "phases": phases,
         "all_rows": rows,
         "rows": page.object_list,
+        "rows_html": rows_html(page.object_list, cohort=cohort),
         "shown_count": len(shown),
         "page": page,
         "previous_url": query(sort=current_sort, show=show, page=page.previous_page_number())

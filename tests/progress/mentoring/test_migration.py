@@ -40,7 +40,8 @@ def test_existing_cohorts_get_an_owner_a_co_mentor_link_and_names_of_their_own(e
     twice[2].name = "SPRING"
     twice[2].save()
     for cohort in twice:
-        cohort.mentors.add(first, second)
+        cohort.mentors.add(first)  # one at a time: "first" is the one added first
+        cohort.mentors.add(second)
     theirs = Cohort.objects.create(name="Spring", invite_token="token-theirs")
     theirs.mentors.add(second)
     orphan = Cohort.objects.create(name="Nobody's", invite_token="token-orphan")
