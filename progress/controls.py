@@ -1,5 +1,6 @@
 """The topic trees of a phase page and a learner's controls on them, drawn in Python: a leaf's
-four status buttons, a branch's summary with "mark all done", a leaf's private note.
+four status buttons, a branch's summary with "mark all done", a leaf's private note, and the
+"report a problem" control beside each resource.
 
 A phase page has dozens of leaves, each with a form of four buttons and a note
 form; drawn by the template engine, they cost two thirds of the page's time
@@ -12,10 +13,12 @@ errors) or the site's own (ids, statuses, URLs reversed from its URLconf).
 """
 
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from progress.models import TopicStatus
+from progress.models import LINK_REPORT_COMMENT_MAX_LENGTH, LinkReport, TopicStatus
+from progress.presentation import site_date
 
 # (value, lower-case label) of each status, in the buttons' order.
 STATUSES = tuple((value, label.lower()) for value, label in TopicStatus.choices)
@@ -183,3 +186,55 @@ def _item(parts: list, marks, node, *, csrf: str, note_max_length: int, mine: bo
     for child in node.children:
         _item(parts, marks, child, csrf=csrf, note_max_length=note_max_length, mine=mine, extras=extras)
     parts.append("</ul></li>")
+
+
+# (value, label) of each reason a learner may give for reporting a link.
+REPORT_REASONS = tuple(LinkReport.Reason.choices)
+
+
+def _day(moment) -> tuple[str, str]:
+    """(machine date, site date) of a moment, in the site's time zone."""
+    day = timezone.localtime(moment).date()
+    return day.isoformat(), site_date(day)
+
+
+def report(resource, *, csrf: str, errors=()) -> SafeString:
+    """ "Report a problem" beside a resource (a progress.resources.ResourceMark), saying what the
+    learner reported before, if anything; `errors`, why the last report was refused."""
+    i, url, title, report = resource.id, resource.report_url, escape(resource.title), resource.report
+    open_report = report is not None and not report.resolved_at
+    status = ""
+    if report is not None:
+        machine, human = _day(report.created_at)
+        when = f'<time datetime="{machine}">{human}</time>'
+        reason = escape(report.reason_label.lower())
+        if report.resolved_at:
+            note = f". {escape(report.resolution_note)}" if report.resolution_note else ""
+            said = f"Your report ({reason}, {when}): <strong>{escape(report.outcome_label)}</strong>{note}"
+        else:
+            said = f"Thanks: you reported this link as {reason} on {when}. An editor will look at it."
+        status = f'<p class="report__status" id="resource-{i}-report-status">{said}</p>'
+    alert = f'<p class="report__error" role="alert">{escape(" ".join(errors))}</p>' if errors else ""
+    options = "".join(
+        f'<option value="{value}"{" selected" if open_report and report.reason == value else ""}>'
+        f"{escape(label)}</option>"
+        for value, label in REPORT_REASONS
+    )
+    summary = "Change your report" if open_report else "Report a problem"
+    comment = escape(report.comment) if open_report else ""
+    return _safe(
+        f'<div class="report" id="resource-{i}-report">{status}{alert}'
+        f'<details class="report__control"{" open" if errors else ""}>'
+        f'<summary>{summary}<span class="visually-hidden"> with {title}</span></summary>'
+        f'<form method="post" action="{url}" data-hx-post="{url}" data-hx-target="#resource-{i}-report" '
+        f'data-hx-swap="outerHTML">{csrf}'
+        f'<label for="resource-{i}-reason">What is wrong?</label>'
+        f'<select name="reason" id="resource-{i}-reason" required><option value="">Choose one</option>'
+        f"{options}</select>"
+        f'<label for="resource-{i}-comment">Anything editors should know? '
+        f'<span class="muted">(optional)</span></label>'
+        f'<input type="text" name="comment" id="resource-{i}-comment" '
+        f'maxlength="{LINK_REPORT_COMMENT_MAX_LENGTH}" value="{comment}">'
+        f'<button type="submit" class="button--small" id="resource-{i}-send">Send report'
+        f'<span class="visually-hidden"> on {title}</span></button></form></details></div>'
+    )

@@ -1,5 +1,5 @@
-"""{% topic_tree %}, {% topic_row %}, {% topic_head %} and {% topic_note %}: a phase page's trees
-and the learner's controls on them (progress.controls)."""
+"""{% topic_tree %}, {% topic_row %}, {% topic_head %}, {% topic_note %} and {% resource_report %}:
+a phase page's trees and the learner's controls on them (progress.controls)."""
 
 from django import template
 
@@ -63,3 +63,8 @@ def topic_note(context, topic, max_length, form=None, is_open=False, saved=False
         is_open=is_open,
         saved=saved,
     )
+
+
+@register.simple_tag(takes_context=True)
+def resource_report(context, resource, errors=()):
+    return controls.report(resource, csrf=_csrf(context), errors=errors or ())

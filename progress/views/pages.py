@@ -17,9 +17,7 @@ from progress.activity import local_today, topic_url
 from progress.figures import learner_figures
 from progress.marks import phase_marks, project_levels, public_sections
 from progress.models import (
-    LINK_REPORT_COMMENT_MAX_LENGTH,
     NOTE_MAX_LENGTH,
-    LinkReport,
     TopicStatus,
 )
 from progress.resources import ResourceFilter
@@ -116,8 +114,6 @@ def phase_detail(request, slug):
         "mine": None,
         "note_max_length": NOTE_MAX_LENGTH,
         "wanted": wanted,
-        "report_reasons": LinkReport.Reason.choices,
-        "report_comment_max_length": LINK_REPORT_COMMENT_MAX_LENGTH,
     }
     if request.user.is_authenticated:
         figures = learner_figures(

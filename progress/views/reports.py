@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from progress.forms_topics import LinkReportForm
-from progress.models import LINK_REPORT_COMMENT_MAX_LENGTH, LinkReport
+from progress.models import LinkReport
 from progress.resources import ResourceFilter, ResourceMark, ResourceMarker, report_view
 from progress.services import link_report_send
 from progress.views.guards import login_required_from
@@ -65,8 +65,6 @@ def resource_report(request, pk):
             node=resource, report=report_view(report) if report else None, report_url=marker.report_url(pk)
         ),
         "errors": errors,
-        "report_reasons": LinkReport.Reason.choices,
-        "report_comment_max_length": LINK_REPORT_COMMENT_MAX_LENGTH,
         "announcement": "" if errors else f"Report on {resource.title} sent. Thank you.",
     }
     return render(request, "progress/report_sent.html", context, status=422 if errors else 200)
