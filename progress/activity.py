@@ -23,7 +23,7 @@ from django.utils.dateparse import parse_datetime
 
 from progress.mentoring.models import Nudge
 from progress.models import Activity, ProjectStatus, TopicStatus
-from progress.presentation import Heatmap, heatmap, week_strip
+from progress.presentation import Heatmap, heatmap, machine_time, site_datetime, week_strip
 
 RECENT_CHANGES = 10
 # Mentors' messages stay on the dashboard until dismissed, or for this long.
@@ -112,6 +112,14 @@ class RecentChange:
     to_label: str
     is_project: bool
     just_now: bool  # under a minute ago, where "0 minutes ago" would read oddly
+
+    @property
+    def machine_when(self) -> str:
+        return machine_time(self.when)
+
+    @property
+    def site_when(self) -> str:
+        return site_datetime(self.when)
 
 
 def _label(kind, status: str) -> str:

@@ -9,6 +9,7 @@ one UNION). With the session and the user, the page stays within six
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from progress.activity import (
     ActivitySummary,
@@ -77,7 +78,7 @@ class Dashboard:
     def current_phase(self):
         return self.figures.current_phase
 
-    @property
+    @cached_property  # the page shows the first of them twice
     def next_topics(self) -> list["NextTopic"]:
         structure = self.figures.structure
         return [

@@ -6,8 +6,9 @@ attributes, because the CSP forbids inline styles.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -65,6 +66,45 @@ class Bar:
         return self._svg(big=True)
 
 
+def phase_bars(phases, *, no_path: str, in_page: bool = False) -> SafeString:
+    """One bar per phase (`progress.figures.PhaseFigure`s) with its figure in words, and the
+    legend: the dashboard, the shared page and the mentor's page of a learner. `in_page` links
+    each phase to its #phase-N anchor on the same page; `no_path` stands for the figure of an
+    elective phase with no path chosen."""
+    items = []
+    for figure in phases:
+        phase, tally = figure.phase, figure.tally
+        url = f"#phase-{phase.number}" if in_page else phase.get_absolute_url()
+        if figure.needs_path:
+            text = f'<span class="phase-bar__figure muted">{escape(no_path)}</span>'
+            bar = ""
+        else:
+            text = (
+                f'<span class="phase-bar__figure">{tally.percent}% '
+                f'<span class="muted">· {tally.completed}/{tally.leaves}</span></span>'
+            )
+            bar = figure.bar.svg
+        detail = ""
+        if tally.skipped or tally.in_progress:
+            detail = f"{tally.done} done"
+            if tally.skipped:
+                detail += f", {tally.skipped} skipped"
+            if tally.in_progress:
+                detail += f", {tally.in_progress} in progress"
+            detail = f'<p class="phase-bar__detail small muted">{detail}</p>'
+        items.append(
+            f'<li class="phase-bar"><p class="phase-bar__head"><a href="{escape(url)}">Phase {phase.number}: '
+            f"{escape(phase.title)}</a> {text}</p>{bar}{detail}</li>"
+        )
+    return mark_safe(  # noqa: S308 - titles escaped, the rest numbers and the site's own addresses
+        f'<ol class="phase-bars">{"".join(items)}</ol>'
+        '<p class="bar-legend small" aria-hidden="true">'
+        '<span class="bar-legend__item bar-legend__item--done">Done</span> '
+        '<span class="bar-legend__item bar-legend__item--skipped">Skipped</span> '
+        '<span class="bar-legend__item bar-legend__item--in-progress">In progress</span></p>'
+    )
+
+
 def percent_width(part: int, whole: int) -> str:
     """A share as an SVG width ("37.5%"): the cohort table's mini bars, the completion chart."""
     return f"{100 * part / whole:.1f}%" if whole else "0%"
@@ -84,6 +124,17 @@ MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
+
+
+def machine_time(moment: datetime) -> str:
+    """A moment for a <time datetime>, in the site's time zone: "2026-03-03T14:05:00+0000"."""
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+def site_datetime(moment: datetime) -> str:
+    """ "3 Mar 2026, 14:05": the site's DATETIME_FORMAT, in its time zone."""
+    local = timezone.localtime(moment)
+    return f"{site_date(local)}, {local:%H:%M}"
 
 
 def site_date(day: date) -> str:
