@@ -193,6 +193,30 @@ class Activity(models.Model):
         return f"{self.user}: {self.from_status} → {self.to_status} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class ChangeStamp(models.Model):
+    """A number the database raises whenever something the cohort table shows of a learner
+    changes: a status, their path, plan, projects or reviews, a membership, a nudge, their
+    name or settings, the start date of a cohort they are in. Triggers write it (migration
+    0010), in the statement that makes the change; nothing else does. Each raise takes a
+    number larger than any given before, after the learner's stamp row is locked, so a
+    learner's stamp only grows, and the sum of a cohort's stamps changes with any change
+    to any member (`progress.mentoring.table` keeps a cohort's rows while it does not).
+
+    `user_id` is not a foreign key: deleting an account deletes its rows, whose triggers
+    raise its stamp, and the deletion must not trip over that. A deleted account's stamp
+    stays behind, read by nobody."""
+
+    user_id = models.BigIntegerField(primary_key=True)
+    value = models.BigIntegerField()
+
+    class Meta:
+        # SQLite takes the next number as the largest so far plus one (PostgreSQL has a sequence).
+        indexes = [models.Index(fields=["value"], name="progress_changestamp_value_idx")]
+
+    def __str__(self):
+        return f"learner {self.user_id}: {self.value}"
+
+
 # Learners' reports on a resource's link (issue 11): editors see how many learners
 # report each resource, never who (progress.admin.ReportedResourceAdmin).
 

@@ -59,6 +59,15 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
+def forget_kept_cohort_rows():
+    """Each test starts without cohort rows kept in memory: a rolled-back test's ids and
+    change stamps come back in the next one (SQLite), with other learners behind them."""
+    from progress.mentoring.table import forget_kept_rows
+
+    forget_kept_rows()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hash test passwords with a fast hasher: PBKDF2 costs about a second per user here.
 

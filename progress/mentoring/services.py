@@ -79,7 +79,11 @@ def cohort_delete(*, cohort: Cohort, by) -> int:
 
     Every member is told: a notice on their dashboard, and an email when they
     asked for cohort emails. Nudges already sent stay with their learners."""
-    members = [membership.user for membership in cohort.memberships.select_related("user")]
+    # In the order of their ids: each notice raises its learner's change stamp under a row
+    # lock, and writers that lock several learners all go in that order (migration 0010).
+    members = [
+        membership.user for membership in cohort.memberships.select_related("user").order_by("user_id")
+    ]
     name = cohort.name
     message = (
         f"{by} deleted the cohort “{name}”. Your progress, notes and plan are unchanged, "
@@ -317,7 +321,8 @@ def nudge_send(
                 emailed=learner.email_cohort_updates,
                 created_at=now,
             )
-            for learner in new
+            # In the order of their ids, as every write that raises several learners' change stamps.
+            for learner in sorted(new, key=lambda learner: learner.pk)
         )
         emailed = [nudge for nudge in nudges if nudge.emailed]
         if emailed:

@@ -1,9 +1,11 @@
 """Cohorts, read side: the cohort table, its signals, and the mentor's overview of their cohorts.
 
-Whatever the number of learners, the figures of a set of cohorts cost two
-queries besides the content version: the memberships (with each learner,
-their saved plan, last activity, project counts, latest cohort start and what
-the signals need) and the read model's per-phase counts for all of them
+Whatever the number of learners, the figures of a set of cohorts cost one
+query besides the content version while none of their members changed (the
+cohorts' fingerprints: the rows computed at the last look are kept, see
+`_KEPT`), and two more when one did: the memberships (with each learner, their
+saved plan, last activity, project counts, latest cohort start and what the
+signals need) and the read model's per-phase counts for all of them
 (`progress.figures.many_learner_figures`). A mentor sees the same figures the
 learner sees, computed by the same code.
 
@@ -22,9 +24,11 @@ access helpers in `progress.mentoring.access`; nothing here checks permissions.
 """
 
 import statistics
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +39,15 @@ from django.utils.timesince import timesince
 from progress.activity import local_today
 from progress.figures import Figures, PlanInput, many_learner_figures
 from progress.mentoring.models import Cohort, Membership, Nudge
-from progress.models import Activity, LearningPlan, ProjectProgress, ProjectStatus, TopicProgress, TopicStatus
+from progress.models import (
+    Activity,
+    ChangeStamp,
+    LearningPlan,
+    ProjectProgress,
+    ProjectStatus,
+    TopicProgress,
+    TopicStatus,
+)
 from progress.plan import PlanStatus
 from progress.presentation import machine_time, percent_width, site_datetime
 from roadmap import structure as roadmap_structure
@@ -214,16 +226,53 @@ def _saved_plan(user):
         return None
 
 
-def learner_rows(cohorts, *, now: datetime | None = None) -> tuple[list, dict[int, list[LearnerRow]]]:
-    """(phases, {cohort id: rows}) for the given cohorts; two queries and the content version."""
-    now = now or timezone.now()
-    cohorts = list(cohorts)
-    ids = [cohort.pk for cohort in cohorts]
-    structure = roadmap_structure.current()
+# A cohort's rows are computed once per state of its members and kept in this
+# process: while the cohort's fingerprint (its members, and the sum of their change
+# stamps, `progress.models.ChangeStamp`) and the content version stay the same, a
+# mentor's page reads one row of sums instead of every learner's statuses. Any
+# change to any member changes the fingerprint, in every process at once: nothing
+# is ever invalidated, and nothing shown is older than the fingerprint just read.
+# What depends on the time (gone quiet, stuck, not started) is worked out on every
+# request; the plan's status depends on the day, so rows are kept a quarter of an
+# hour at most (every time zone's day starts on a quarter hour).
+_KEPT: "OrderedDict[tuple, list[dict]]" = OrderedDict()
+KEPT_COHORTS = 64
+KEPT_FOR = timedelta(minutes=15)
+
+_FINGERPRINTS = """
+    SELECT m.cohort_id, COUNT(*), SUM(m.id), SUM(COALESCE(s.value, 0))
+    FROM {membership} m LEFT JOIN {stamp} s ON s.user_id = m.user_id
+    WHERE m.cohort_id IN ({cohorts})
+    GROUP BY m.cohort_id
+"""
+
+
+def _fingerprints(ids: list[int]) -> dict[int, tuple[int, int, int]]:
+    """{cohort id: (members, sum of membership ids, sum of their stamps)}; one query.
+
+    Membership ids only grow, so members coming and going change the first two
+    even when their stamps add up to the same."""
+    sql = _FINGERPRINTS.format(
+        membership=Membership._meta.db_table,
+        stamp=ChangeStamp._meta.db_table,
+        cohorts=", ".join(["%s"] * len(ids)),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        return {cohort_id: tuple(int(value) for value in rest) for cohort_id, *rest in cursor.fetchall()}
+
+
+def forget_kept_rows() -> None:
+    """Drop the rows kept in this process (tests, whose rolled-back ids and stamps come back)."""
+    _KEPT.clear()
+
+
+def _member_facts(ids: list[int], structure, now: datetime) -> dict[int, list[dict]]:
+    """{cohort id: what each member's row holds that the time does not change}; two queries."""
     memberships = list(annotated_memberships(ids, leaf_ids=[leaf.id for leaf in structure.leaves]))
-    rows: dict[int, list[LearnerRow]] = {pk: [] for pk in ids}
-    if structure.roadmap is None or not memberships:
-        return list(structure.phases), rows
+    facts: dict[int, list[dict]] = {pk: [] for pk in ids}
+    if not memberships:
+        return facts
     learners = {}
     for membership in memberships:
         plan = _saved_plan(membership.user)
@@ -242,23 +291,66 @@ def learner_rows(cohorts, *, now: datetime | None = None) -> tuple[list, dict[in
     member_ids = Membership.objects.filter(cohort_id__in=ids).order_by().values("user_id")
     figures = many_learner_figures(member_ids, structure, learners=learners)
     for membership in memberships:
-        quiet_since = membership.last_active or membership.user.date_joined
-        in_progress_since = membership.oldest_in_progress
-        rows[membership.cohort_id].append(
-            LearnerRow(
-                membership=membership,
-                figures=figures[membership.pk],
-                last_active=membership.last_active,
-                projects_done=membership.projects_done,
-                projects_waiting=membership.projects_waiting,
-                inactive=now - quiet_since >= INACTIVE_AFTER,
-                in_progress_since=in_progress_since,
-                stuck=in_progress_since is not None and now - in_progress_since >= STUCK_AFTER,
-                not_started=not membership.has_marks and now - membership.joined_at >= NOT_STARTED_AFTER,
-                last_nudged_at=membership.last_nudged_at,
-                now=now,
-            )
+        facts[membership.cohort_id].append(
+            {
+                "membership": membership,
+                "figures": figures[membership.pk],
+                "last_active": membership.last_active,
+                "projects_done": membership.projects_done,
+                "projects_waiting": membership.projects_waiting,
+                "in_progress_since": membership.oldest_in_progress,
+                "last_nudged_at": membership.last_nudged_at,
+                # What the signals are worked out from, request by request:
+                "quiet_since": membership.last_active or membership.user.date_joined,
+                "has_marks": membership.has_marks,
+            }
         )
+    return facts
+
+
+def _row(facts: dict, now: datetime) -> LearnerRow:
+    quiet_since, has_marks, since = facts["quiet_since"], facts["has_marks"], facts["in_progress_since"]
+    membership = facts["membership"]
+    return LearnerRow(
+        membership=membership,
+        figures=facts["figures"],
+        last_active=facts["last_active"],
+        projects_done=facts["projects_done"],
+        projects_waiting=facts["projects_waiting"],
+        inactive=now - quiet_since >= INACTIVE_AFTER,
+        in_progress_since=since,
+        stuck=since is not None and now - since >= STUCK_AFTER,
+        not_started=not has_marks and now - membership.joined_at >= NOT_STARTED_AFTER,
+        last_nudged_at=facts["last_nudged_at"],
+        now=now,
+    )
+
+
+def learner_rows(cohorts, *, now: datetime | None = None) -> tuple[list, dict[int, list[LearnerRow]]]:
+    """(phases, {cohort id: rows}) for the given cohorts.
+
+    The content version and the cohorts' fingerprints (two queries) when every
+    cohort's rows are kept; two more for those whose members changed since."""
+    now = now or timezone.now()
+    ids = [cohort.pk for cohort in cohorts]
+    structure = roadmap_structure.current()
+    rows: dict[int, list[LearnerRow]] = {pk: [] for pk in ids}
+    if structure.roadmap is None or not ids:
+        return list(structure.phases), rows
+    fingerprints = _fingerprints(ids)
+    quarter = int(now.timestamp() // KEPT_FOR.total_seconds())
+    keys = {pk: (structure.version, pk, fingerprints[pk], quarter) for pk in ids if pk in fingerprints}
+    kept = {pk: _KEPT.get(key) for pk, key in keys.items()}
+    missing = [pk for pk, facts in kept.items() if facts is None]
+    if missing:
+        for pk, facts in _member_facts(missing, structure, now).items():
+            kept[pk] = _KEPT[keys[pk]] = facts
+        while len(_KEPT) > KEPT_COHORTS:
+            _KEPT.popitem(last=False)
+    for pk, facts in kept.items():
+        if keys[pk] in _KEPT:
+            _KEPT.move_to_end(keys[pk])  # the least recently shown cohort is dropped first
+        rows[pk] = [_row(member, now) for member in facts]
     return list(structure.phases), rows
 
 

@@ -48,8 +48,9 @@ def invite_url(cohort: Cohort) -> str:
 @require_safe
 @login_required
 def mentor_home(request):
-    """Active cohorts with their figures; archived ones listed apart. Six queries: session, user,
-    the cohorts, content version, memberships, figures (tests/progress/mentoring/test_table.py)."""
+    """Active cohorts with their figures; archived ones listed apart. Five queries: session, user,
+    the cohorts, content version, their fingerprints; two more (memberships, figures) for
+    cohorts whose members changed since the last look (tests/progress/mentoring/test_table.py)."""
     require_mentor(request)
     cohorts = list(
         Cohort.objects.visible_to(request.user)
@@ -131,8 +132,9 @@ def _table(cohort, request):
 @require_safe
 @login_required
 def cohort_detail(request, pk):
-    """The cohort table. Six queries whatever its size: session, user, the cohort, content version,
-    memberships (with the signals), figures (tests/progress/mentoring/test_table.py)."""
+    """The cohort table. Five queries whatever its size: session, user, the cohort, content
+    version, its fingerprint; two more (memberships with the signals, figures) when a member
+    changed since the last look (tests/progress/mentoring/test_table.py)."""
     cohort = get_cohort_for_mentor(request, pk)
     context = {"cohort": cohort, "invite_url": invite_url(cohort), **_table(cohort, request)}
     return render(request, "cohorts/cohort_detail.html", context)
