@@ -32,6 +32,9 @@ class Page:
     # The same page for the smaller cohort: this page's time is held to at most
     # LARGE_COHORT_FACTOR times that one's, and its queries to the same count.
     smaller: "Page | None" = None
+    # In process only: each request is the first look after a learner's change, which
+    # counts the cohort again (the kept rows are forgotten before it).
+    recount: bool = False
 
 
 @functools.cache
@@ -94,3 +97,12 @@ def benchmark_pages(mentor, cohorts, learner) -> tuple[Page, list[Page]]:
             )
         )
     return Page("bare signed-in view", BARE_PATH, learner), pages
+
+
+def recount_pages(pages: list[Page]) -> list[Page]:
+    """The cohort pages again, each request the first look after a learner changed (in process)."""
+    return [
+        Page(f"{page.name.removesuffix(' (mentor)')}, recounted", page.path, page.user, recount=True)
+        for page in pages
+        if page.path.startswith("/cohorts/") and not page.path.endswith(".csv")
+    ]

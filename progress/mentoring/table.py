@@ -234,9 +234,11 @@ def _saved_plan(user):
 # is ever invalidated, and nothing shown is older than the fingerprint just read.
 # What depends on the time (gone quiet, stuck, not started) is worked out on every
 # request; the plan's status depends on the day, so rows are kept a quarter of an
-# hour at most (every time zone's day starts on a quarter hour).
-_KEPT: "OrderedDict[tuple, list[dict]]" = OrderedDict()
-KEPT_COHORTS = 64
+# hour at most (every time zone's day starts on a quarter hour). One entry per
+# cohort, {cohort id: (fingerprint, rows)}, the least recently shown dropped first
+# once they hold more than KEPT_LEARNERS rows (some 7 KB each).
+_KEPT: "OrderedDict[int, tuple[tuple, list[dict]]]" = OrderedDict()
+KEPT_LEARNERS = 10_000
 KEPT_FOR = timedelta(minutes=15)
 
 _FINGERPRINTS = """
@@ -339,17 +341,22 @@ def learner_rows(cohorts, *, now: datetime | None = None) -> tuple[list, dict[in
         return list(structure.phases), rows
     fingerprints = _fingerprints(ids)
     quarter = int(now.timestamp() // KEPT_FOR.total_seconds())
-    keys = {pk: (structure.version, pk, fingerprints[pk], quarter) for pk in ids if pk in fingerprints}
-    kept = {pk: _KEPT.get(key) for pk, key in keys.items()}
-    missing = [pk for pk, facts in kept.items() if facts is None]
+    keys = {pk: (structure.version, fingerprints[pk], quarter) for pk in ids if pk in fingerprints}
+    kept = {}
+    for pk, key in keys.items():
+        entry = _KEPT.get(pk)
+        if entry is not None and entry[0] == key:
+            kept[pk] = entry[1]
+            _KEPT.move_to_end(pk)
+    missing = [pk for pk in keys if pk not in kept]
     if missing:
         for pk, facts in _member_facts(missing, structure, now).items():
-            kept[pk] = _KEPT[keys[pk]] = facts
-        while len(_KEPT) > KEPT_COHORTS:
+            kept[pk] = facts
+            _KEPT[pk] = (keys[pk], facts)
+            _KEPT.move_to_end(pk)
+        while len(_KEPT) > 1 and sum(len(facts) for _key, facts in _KEPT.values()) > KEPT_LEARNERS:
             _KEPT.popitem(last=False)
     for pk, facts in kept.items():
-        if keys[pk] in _KEPT:
-            _KEPT.move_to_end(keys[pk])  # the least recently shown cohort is dropped first
         rows[pk] = [_row(member, now) for member in facts]
     return list(structure.phases), rows
 

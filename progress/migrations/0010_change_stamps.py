@@ -34,33 +34,35 @@ POSTGRES = [
         ON CONFLICT (user_id) DO UPDATE SET value = nextval('progress_changestamp_seq')
     $$
     """,
-    """
-    CREATE FUNCTION progress_stamp_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-    DECLARE
-        old_id bigint;
-        new_id bigint;
-    BEGIN
-        IF TG_OP <> 'INSERT' THEN old_id := (to_jsonb(OLD) ->> TG_ARGV[0])::bigint; END IF;
-        IF TG_OP <> 'DELETE' THEN new_id := (to_jsonb(NEW) ->> TG_ARGV[0])::bigint; END IF;
-        IF old_id IS NOT NULL AND new_id IS DISTINCT FROM old_id THEN
-            PERFORM progress_raise_stamp(LEAST(old_id, new_id));
-            IF new_id IS NOT NULL THEN PERFORM progress_raise_stamp(GREATEST(old_id, new_id)); END IF;
-        ELSE
-            PERFORM progress_raise_stamp(new_id);
-        END IF;
-        RETURN NULL;
-    END $$
-    """,
+    # One function per table, naming its column: a generic one would read the whole
+    # row as JSON on every status change.
+    *(
+        f"""
+        CREATE FUNCTION {table}_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                PERFORM progress_raise_stamp(NEW.{column});
+            ELSIF TG_OP = 'DELETE' OR NEW.{column} = OLD.{column} THEN
+                PERFORM progress_raise_stamp(OLD.{column});
+            ELSE
+                PERFORM progress_raise_stamp(LEAST(OLD.{column}, NEW.{column}));
+                PERFORM progress_raise_stamp(GREATEST(OLD.{column}, NEW.{column}));
+            END IF;
+            RETURN NULL;
+        END $$
+        """
+        for table, column in (*WATCHED, ("accounts_user", "id"))
+    ),
     *(
         f"""
         CREATE TRIGGER {table}_stamp AFTER INSERT OR UPDATE OR DELETE ON {table}
-            FOR EACH ROW EXECUTE FUNCTION progress_stamp_changed('{column}')
+            FOR EACH ROW EXECUTE FUNCTION {table}_stamp()
         """
         for table, column in WATCHED
     ),
     f"""
     CREATE TRIGGER accounts_user_stamp AFTER UPDATE OF {USER_COLUMNS} ON accounts_user
-        FOR EACH ROW EXECUTE FUNCTION progress_stamp_changed('id')
+        FOR EACH ROW EXECUTE FUNCTION accounts_user_stamp()
     """,
     """
     CREATE FUNCTION progress_cohort_start_changed() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -81,7 +83,7 @@ POSTGRES_DROP = [
     "DROP FUNCTION progress_cohort_start_changed()",
     "DROP TRIGGER accounts_user_stamp ON accounts_user",
     *(f"DROP TRIGGER {table}_stamp ON {table}" for table, _column in WATCHED),
-    "DROP FUNCTION progress_stamp_changed()",
+    *(f"DROP FUNCTION {table}_stamp()" for table, _column in (*WATCHED, ("accounts_user", "id"))),
     "DROP FUNCTION progress_raise_stamp(bigint)",
     "DROP SEQUENCE progress_changestamp_seq",
 ]
