@@ -379,7 +379,7 @@ def _tables() -> dict[str, str]:
     }
 
 
-_LEAVES: dict[str, str] = {}
+_LEAVES: dict[tuple[str, str], str] = {}
 
 
 def _leaves(structure: Structure) -> str:
@@ -389,16 +389,27 @@ def _leaves(structure: Structure) -> str:
     phase tables (and testing each topic for children) took a third off the
     cohort's query. Integers from the cached structure, written once per
     content version."""
-    sql = _LEAVES.get(structure.version)
+    key = (structure.version, connection.vendor)
+    sql = _LEAVES.get(key)
     if sql is None:
-        rows = ", ".join(
-            f"({int(leaf.id)}, {int(leaf.section_id)}, {int(leaf.phase_id)}, "
-            f"{int(structure.phase_by_id[leaf.phase_id].is_elective)})"
+        leaves = [
+            (leaf.id, leaf.section_id, leaf.phase_id, structure.phase_by_id[leaf.phase_id].is_elective)
             for leaf in structure.leaves
-        )
-        sql = f"VALUES {rows}" if rows else "SELECT 0, 0, 0, 0 WHERE 1 = 0"
+        ]
+        if not leaves:
+            sql = "SELECT 0, 0, 0, 0 WHERE 1 = 0"
+        elif connection.vendor == "postgresql":
+            # Four arrays, unnested side by side: PostgreSQL plans them in half the time
+            # it takes over two hundred rows of VALUES.
+            columns = (", ".join(str(int(value)) for value in column) for column in zip(*leaves, strict=True))
+            sql = "SELECT * FROM unnest(" + ", ".join(f"'{{{column}}}'::bigint[]" for column in columns) + ")"
+        else:
+            sql = "VALUES " + ", ".join(
+                f"({int(topic)}, {int(section)}, {int(phase)}, {int(elective)})"
+                for topic, section, phase, elective in leaves
+            )
         _LEAVES.clear()
-        _LEAVES[structure.version] = sql
+        _LEAVES[key] = sql
     return sql
 
 
