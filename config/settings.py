@@ -121,6 +121,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two writers at once (two tabs, `make run`'s threads, two gunicorn workers) take turns
+    # instead of one failing with "database is locked": each transaction takes the write
+    # lock when it begins rather than when it first writes (a transaction that read first
+    # could not wait for it), waits up to 20 s for it, and readers never block writers (WAL).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache shared by every process, so allauth's rate limits (counted in the
