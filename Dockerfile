@@ -3,7 +3,7 @@
 # (README, "Configuration"). The image does not migrate on start; run the release
 # step once per deploy (README, "Production"):
 #   python manage.py migrate && python manage.py createcachetable \
-#     && python manage.py import_roadmap fixtures/ai-ml-roadmap-2025.md
+#     && python manage.py import_roadmap fixtures/ai-ml-roadmap-2025.md --if-missing
 FROM python:3.13-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

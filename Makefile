@@ -53,7 +53,7 @@ RUN_ENV = DEBUG=true SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}
 run: env
 	$(RUN_ENV) $(PY) manage.py migrate --no-input
 	$(RUN_ENV) $(PY) manage.py createcachetable
-	$(RUN_ENV) $(PY) manage.py import_roadmap fixtures/ai-ml-roadmap-2025.md
+	$(RUN_ENV) $(PY) manage.py import_roadmap fixtures/ai-ml-roadmap-2025.md --if-missing
 	$(RUN_ENV) $(PY) manage.py seed_demo
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -128,7 +128,7 @@ def server(tmp_path_factory):
     # The release steps, as the README lists them.
     _manage(env, "migrate", "--no-input")
     _manage(env, "createcachetable")
-    _manage(env, "import_roadmap", str(SEED))
+    _manage(env, "import_roadmap", str(SEED), "--if-missing")
 
     log = tmp / "gunicorn.log"
     with log.open("w") as output:

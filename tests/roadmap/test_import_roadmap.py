@@ -262,6 +262,21 @@ def test_it_changes_nothing_after_the_fixture_was_loaded(roadmap):
     assert "0 created, 0 updated, 412 unchanged" in out
 
 
+def test_it_loads_the_seed_once_and_then_leaves_editors_changes_alone_if_missing(seed_copy):
+    """The release step and `make run` import with --if-missing: a deploy must not put back
+    a link an editor fixed."""
+    assert "created" in run(seed_copy, "--if-missing")
+    resource = Resource.objects.order_by("id").first()
+    resource.url = "https://example.org/the-editors-fix"
+    resource.save()
+    before = snapshot()
+    out = run(seed_copy, "--if-missing")
+    assert "already loaded; nothing imported" in out
+    assert snapshot() == before
+    resource.refresh_from_db()
+    assert resource.url == "https://example.org/the-editors-fix"
+
+
 def test_it_updates_an_edited_link_and_title_in_place(seed_copy):
     run(seed_copy)
     resource = Resource.objects.get(title="Kaggle Learn")

@@ -5,6 +5,7 @@ from django.utils.text import slugify
 
 from roadmap.importer import RoadmapImportError, roadmap_import
 from roadmap.markdown import MarkdownError, parse
+from roadmap.models import Roadmap
 
 
 class Command(BaseCommand):
@@ -16,7 +17,9 @@ class Command(BaseCommand):
         "fields of matching rows are updated in place, new rows are created, and no row is ever "
         "deleted; the keys of rows the file no longer has are listed instead. The whole file is read "
         "and checked first, so an error (reported as FILE:LINE: message) writes nothing. With "
-        "--dry-run it prints what would change and writes nothing."
+        "--dry-run it prints what would change and writes nothing. With --if-missing it imports only "
+        "when no roadmap has that key yet (the release step and `make run`: the seed is loaded once, "
+        "and editors' later changes to its rows stay)."
     )
 
     def add_arguments(self, parser):
@@ -25,11 +28,22 @@ class Command(BaseCommand):
             "--key", help="The roadmap's key, a slug (default: the file name without its extension)."
         )
         parser.add_argument("--dry-run", action="store_true", help="Print what would change; write nothing.")
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="Import only when no roadmap has the key yet; otherwise change nothing and say so.",
+        )
 
-    def handle(self, *args, path, key, dry_run, verbosity, **options):
+    def handle(self, *args, path, key, dry_run, if_missing, verbosity, **options):
         key = key or slugify(path.stem)
         if not key or key != slugify(key):
             raise CommandError(f"--key must be a slug such as ai-ml-roadmap-2025, not {key!r}")
+        if if_missing and Roadmap.objects.filter(key=key).exists():
+            self.stdout.write(
+                f"The roadmap {key} is already loaded; nothing imported (--if-missing). "
+                "Run without --if-missing to bring the seed's own fields back."
+            )
+            return
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
