@@ -232,6 +232,28 @@ def test_a_learner_sees_and_changes_only_their_own_projects(client, learner, out
 # Query count
 
 
+def test_marking_new_reviews_seen_costs_one_query_however_many(client, learner, mentor, roadmap):
+    """The first visit after reviews came in marks them seen: one update for all of them."""
+    client.force_login(learner)
+    client.get(PAGE)
+
+    def visit_after_new_reviews(projects):
+        for project in projects:
+            project_update(user=learner, project=project, status="done", evidence_url="https://example.com")
+        ProjectProgress.objects.filter(user=learner, reviewed_at__isnull=True).update(
+            reviewed_by=mentor, reviewed_at=timezone.now(), review_comment="Seen"
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(PAGE).status_code == 200
+        return len(queries)
+
+    ideas = list(ProjectIdea.objects.order_by("id"))
+    one = visit_after_new_reviews(ideas[:1])
+    many = visit_after_new_reviews(ideas[1:])
+    assert one == many <= 5  # and the update marking them seen
+    assert not ProjectProgress.objects.filter(user=learner, review_seen_at__isnull=True).exists()
+
+
 def test_the_signed_in_page_costs_a_fixed_number_of_queries(client, learner, mentor, roadmap):
     client.force_login(learner)
     client.get(PAGE)  # the session and the like, warmed up

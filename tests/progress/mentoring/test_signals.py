@@ -104,6 +104,28 @@ def test_a_topic_that_got_subtopics_since_does_not_count(cohort, learner, leaves
     assert not _row(cohort, learner).stuck
 
 
+# Inactive: nothing changed for 14 days or more (from signing up, for someone who never did).
+
+
+def _last_change(user, topic, *, days_ago):
+    progress_set_status(user=user, topic=topic, status=TopicStatus.DONE)
+    Activity.objects.filter(user=user).update(created_at=timezone.now() - timedelta(days=days_ago))
+
+
+def test_13_days_without_a_change_is_not_yet_inactive(cohort, learner, leaves):
+    _last_change(learner, leaves[0], days_ago=13)
+    assert not _row(cohort, learner).inactive
+    # The same row, seen one day later: the rows kept from the first look say so too.
+    later = _row(cohort, learner, now=timezone.now() + timedelta(days=1))
+    assert later.inactive
+    assert ("inactive", "Inactive") in later.signals
+
+
+def test_a_newcomer_who_never_changed_anything_counts_from_signing_up(cohort, learner, roadmap):
+    assert not _row(cohort, learner).inactive
+    assert _row(cohort, learner, now=learner.date_joined + timedelta(days=14)).inactive
+
+
 # Not started: joined 7 or more days ago with nothing marked.
 
 
