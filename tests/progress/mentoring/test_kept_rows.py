@@ -180,3 +180,17 @@ def test_every_change_raises_the_learners_stamp_and_only_theirs(learner, mentor,
     learner.last_login = timezone.now()
     learner.save(update_fields=["last_login"])
     assert stamp(learner) == raised
+
+
+def test_the_least_recently_shown_cohort_is_dropped_first(learner, mentor, cohort, outsider, monkeypatch):
+    """Memory stays bounded: past KEPT_LEARNERS rows, the cohort looked at longest ago goes."""
+    from progress.mentoring import table
+
+    other = Cohort.objects.create(name="Other")
+    Membership.objects.create(cohort=other, user=outsider)
+    monkeypatch.setattr(table, "KEPT_LEARNERS", 1)
+    _look(cohort)
+    _look(other)
+    assert list(table._KEPT) == [other.pk]
+    _look(cohort)
+    assert list(table._KEPT) == [cohort.pk]
