@@ -250,7 +250,12 @@ def test_it_shares_a_learners_progress_at_an_address_they_can_stop(site, page, n
     visitor.emulate_media(color_scheme="dark")
     screenshot(visitor, "shared-dark")
 
-    page.get_by_role("button", name="Stop sharing").click()
+    # Stopping asks first; the address works until the learner says yes.
+    page.locator("#share-stop summary").click()
+    expect(page.locator("#share-stop")).to_contain_text("whoever has it sees nothing")
+    screenshot(page, "sharing-stop-asks")
+    assert visitor.request.get(address).status == 200
+    page.get_by_role("button", name="Yes, stop sharing").click()
     expect(page.get_by_role("button", name="Share my progress")).to_be_visible()
     assert visitor.request.get(address).status == 404
 

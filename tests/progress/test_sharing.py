@@ -97,6 +97,27 @@ def test_stopping_an_address_makes_it_show_nothing(client, learner, roadmap):
     assert not LearnerLink.objects.exists()
 
 
+def test_replacing_or_stopping_an_address_asks_first_without_script(client, learner, roadmap):
+    """Each is a disclosure holding the confirming form: nothing changes on a first click."""
+    client.force_login(learner)
+    client.post(reverse("progress:sharing"), {"kind": "share", "action": "create"})
+    client.post(reverse("progress:sharing"), {"kind": "calendar", "action": "create"})
+    html = client.get(reverse("progress:sharing")).content.decode()
+    for id_, confirm in (
+        ("share-new", "Yes, make a new address"),
+        ("share-stop", "Yes, stop sharing"),
+        ("feed-new", "Yes, make a new address"),
+        ("feed-stop", "Yes, stop the feed"),
+    ):
+        disclosure = html[html.index(f'<details class="confirm" id="{id_}">') :]
+        disclosure = disclosure[: disclosure.index("</details>")]
+        assert "<summary" in disclosure and confirm in disclosure
+        assert 'type="submit"' in disclosure  # the form is inside, behind the summary
+    # Outside the disclosures, no button changes an address.
+    outside = re.sub(r"<details.*?</details>", "", html, flags=re.S)
+    assert 'value="revoke"' not in outside and 'value="create"' not in outside
+
+
 @pytest.mark.parametrize(
     "data", [{}, {"kind": "nope", "action": "create"}, {"kind": "share", "action": "steal"}]
 )
