@@ -10,7 +10,6 @@ per-client limit reads X-Forwarded-For only from a trusted proxy.
 """
 
 import ipaddress
-from functools import cache
 from types import SimpleNamespace
 from urllib.parse import quote, urlsplit
 
@@ -19,26 +18,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from config.security import is_trusted_proxy
+
 
 def site_url(path: str) -> str:
     """The absolute URL of `path` on the configured site, whatever host the request named."""
     return settings.SITE_URL + path
-
-
-@cache
-def _networks(addresses: tuple[str, ...]) -> tuple:
-    return tuple(ipaddress.ip_network(address, strict=False) for address in addresses if address != "*")
-
-
-def is_trusted_proxy(address: str) -> bool:
-    """Whether `address` is one of the proxies (TRUSTED_PROXIES) allowed to name the client."""
-    if "*" in settings.TRUSTED_PROXIES:
-        return True
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -5,7 +5,9 @@ It lives beside settings.py because, like the SECURE_* settings it sits next to
 there, it is policy that belongs to no area of the domain.
 """
 
+import ipaddress
 from collections.abc import Mapping, Sequence
+from functools import cache
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest
@@ -15,6 +17,42 @@ from django.utils.cache import patch_cache_control
 def permissions_policy_header(policy: Mapping[str, Sequence[str]]) -> str:
     """`{"camera": (), "fullscreen": ("self",)}` -> `camera=(), fullscreen=(self)`."""
     return ", ".join(f"{feature}=({' '.join(allowlist)})" for feature, allowlist in policy.items())
+
+
+@cache
+def _networks(addresses: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(address, strict=False) for address in addresses if address != "*")
+
+
+def is_trusted_proxy(address: str) -> bool:
+    """Whether `address` is one of the proxies (TRUSTED_PROXIES) allowed to name the client."""
+    if "*" in settings.TRUSTED_PROXIES:
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+class UntrustedProxyHeadersMiddleware:
+    """Behind a proxy (BEHIND_PROXY), believe "this came over https" only from the proxy.
+
+    Django reads X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER) from whoever sent the
+    request; a client that reaches gunicorn directly could claim https and be served
+    as if it had. From an address not in TRUSTED_PROXIES the header is dropped, so the
+    request is what it is: plain http, redirected to https. The client's own address
+    in X-Forwarded-For is checked the same way where it is read (accounts/adapter.py).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        header = settings.SECURE_PROXY_SSL_HEADER
+        if header and header[0] in request.META and not is_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
+            del request.META[header[0]]
+        return self.get_response(request)
 
 
 class PermissionsPolicyMiddleware:

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: the load balancer's probe answers whatever the Host header (config/health.py).
     "config.health.HealthCheckMiddleware",
+    # Before anything asks whether the request came over https (config/security.py).
+    "config.security.UntrustedProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Compresses HTML (a phase page shrinks from about 90 KB to 10 KB), with Django's
     # BREACH mitigation (random padding). WhiteNoise serves static files pre-compressed.
