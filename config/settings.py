@@ -159,6 +159,10 @@ else:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Jobs the worker runs on a schedule (jobs/schedule.py): a name, a task by dotted
 # path, and how often. `manage.py schedule_jobs` starts each one.
+# The link checker asks only public addresses: a resource's link (or where it redirects)
+# naming the site's own network is reported unreachable, never requested. Tests check
+# links against a server of their own on 127.0.0.1, and turn this on.
+LINK_CHECK_PRIVATE_ADDRESSES = env_bool("LINK_CHECK_PRIVATE_ADDRESSES", False)
 PERIODIC_JOBS = {
     "check-links": {"task": "roadmap.tasks.check_links", "every": timedelta(days=1)},
     "weekly-digest": {

@@ -14,9 +14,16 @@ temporary one. The verdict:
 `check_all` asks about many links at once (`concurrency` threads) but never
 two at a time of one host, and waits `delay` seconds between two requests to
 the same host. Every request names the site in its User-Agent.
+
+Only public addresses are asked (unless `allow_private`): a link, or a redirect
+it leads to, naming a private, loopback or link-local address (a cloud's
+metadata service, the site's own database) is "unreachable" without a single
+packet sent there. The address checked is the one connected to, so a name that
+resolves differently a second later cannot slip past.
 """
 
 import http.client
+import ipaddress
 import socket
 import ssl
 import threading
@@ -25,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urljoin, urlsplit
 
 OK, MOVED, BROKEN, UNREACHABLE = "ok", "moved", "broken", "unreachable"
@@ -70,14 +78,53 @@ class _Hosts:
                 self.last[host] = time.monotonic()
 
 
-def _request(url: str, method: str, *, timeout: float, user_agent: str) -> tuple[int, str]:
+def _is_public(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.split("%", 1)[0]).is_global
+    except ValueError:
+        return False
+
+
+def _connect(address, timeout=None, source_address=None, *, allow_private: bool = False) -> socket.socket:
+    """`socket.create_connection`, to public addresses only unless `allow_private`:
+    each address the name resolves to is checked, then connected to as it is."""
+    host, port = address
+    last_error, refused = None, False
+    for family, kind, protocol, _name, sockaddr in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
+        if not allow_private and not _is_public(sockaddr[0]):
+            refused = True
+            continue
+        sock = socket.socket(family, kind, protocol)
+        try:
+            if timeout is not None:
+                sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(sockaddr)
+            return sock
+        except OSError as error:
+            last_error = error
+            sock.close()
+    if last_error is None and refused:
+        raise _Unreachable("a private address: not asked")
+    raise last_error or OSError(f"{host} has no address")
+
+
+def _request(
+    url: str, method: str, *, timeout: float, user_agent: str, allow_private: bool = False
+) -> tuple[int, str]:
     """(status, Location header) of one request; raises _Unreachable when nothing answers."""
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise _Unreachable("not a web address")
     connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     kwargs = {"context": ssl.create_default_context()} if parts.scheme == "https" else {}
-    connection = connection_class(parts.hostname, parts.port, timeout=timeout, **kwargs)
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # an IPv6 literal
+    try:
+        connection = connection_class(host, parts.port, timeout=timeout, **kwargs)
+    except (http.client.InvalidURL, ValueError):  # a port that is not one
+        raise _Unreachable("not a web address") from None
+    connection._create_connection = partial(_connect, allow_private=allow_private)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
         connection.request(method, path, headers={"User-Agent": user_agent, "Accept": "*/*"})
@@ -99,13 +146,20 @@ def _request(url: str, method: str, *, timeout: float, user_agent: str) -> tuple
         connection.close()
 
 
-def check(url: str, *, timeout: float, user_agent: str, hosts: _Hosts | None = None) -> Outcome:
+def check(
+    url: str, *, timeout: float, user_agent: str, hosts: _Hosts | None = None, allow_private: bool = False
+) -> Outcome:
     """What `url` answers now (see the module's docstring)."""
     hosts = hosts or _Hosts(delay=0)
 
     def ask(target, method):
         host = (urlsplit(target).hostname or "").lower()
-        return hosts.ask(host, lambda: _request(target, method, timeout=timeout, user_agent=user_agent))
+        return hosts.ask(
+            host,
+            lambda: _request(
+                target, method, timeout=timeout, user_agent=user_agent, allow_private=allow_private
+            ),
+        )
 
     current, moved_to, permanent_so_far = url, url, True
     for _hop in range(MAX_REDIRECTS + 1):
@@ -138,7 +192,13 @@ def _unless(found: str, url: str) -> str:
 
 
 def check_all(
-    urls: Iterable[str], *, timeout: float, user_agent: str, concurrency: int = 8, delay: float = 1.0
+    urls: Iterable[str],
+    *,
+    timeout: float,
+    user_agent: str,
+    concurrency: int = 8,
+    delay: float = 1.0,
+    allow_private: bool = False,
 ) -> dict[str, Outcome]:
     """What each of `urls` answers, several hosts at a time, one request at a time per host."""
     by_host = defaultdict(list)
@@ -147,7 +207,10 @@ def check_all(
     hosts = _Hosts(delay=delay)
 
     def check_host(urls_of_host):
-        return [check(url, timeout=timeout, user_agent=user_agent, hosts=hosts) for url in urls_of_host]
+        return [
+            check(url, timeout=timeout, user_agent=user_agent, hosts=hosts, allow_private=allow_private)
+            for url in urls_of_host
+        ]
 
     outcomes = {}
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:

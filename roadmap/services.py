@@ -52,6 +52,7 @@ def link_checks_run(
         user_agent=user_agent(),
         concurrency=concurrency,
         delay=delay,
+        allow_private=settings.LINK_CHECK_PRIVATE_ADDRESSES,
     )
     now = now or timezone.now()
     summary = LinkCheckSummary(links=len(outcomes), resources=len(resources), dry_run=dry_run)

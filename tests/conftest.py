@@ -185,7 +185,7 @@ class LinkServer:
 
 
 @pytest.fixture
-def link_server():
+def link_server(settings):
     """A local HTTP server (random port) for link checks; never the internet.
 
     /ok 200, /moved 301 to /ok, /moved-twice 308 to /moved, /temporary 302 to /ok,
@@ -235,6 +235,7 @@ def link_server():
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         refused_port = closed.getsockname()[1]
+    settings.LINK_CHECK_PRIVATE_ADDRESSES = True  # it is on 127.0.0.1, which production never asks
     try:
         yield LinkServer(
             f"http://127.0.0.1:{server.server_address[1]}", f"http://127.0.0.1:{refused_port}/", requests

@@ -118,13 +118,15 @@ def test_it_refuses_nonsense_options(roadmap):
 
 
 def test_it_gives_up_on_a_redirect_loop(link_server):
-    outcome = linkcheck.check(link_server.url("/loop"), timeout=1, user_agent="test")
+    outcome = linkcheck.check(link_server.url("/loop"), timeout=1, user_agent="test", allow_private=True)
     assert (outcome.status, outcome.error) == ("broken", "too many redirects")
 
 
 def test_it_asks_one_host_one_request_at_a_time(link_server):
     urls = [link_server.url(path) for path in ("/ok", "/missing", "/temporary")]
-    outcomes = linkcheck.check_all(urls, timeout=1, user_agent="test", concurrency=4, delay=0.05)
+    outcomes = linkcheck.check_all(
+        urls, timeout=1, user_agent="test", concurrency=4, delay=0.05, allow_private=True
+    )
     assert {url: outcome.status for url, outcome in outcomes.items()} == dict(
         zip(urls, ["ok", "broken", "ok"], strict=True)
     )
@@ -235,3 +237,38 @@ def test_an_editor_still_deletes_a_checked_and_reported_resource(client, editor,
     assert not Resource.objects.filter(pk=missing.pk).exists()
     assert not LinkCheck.objects.filter(resource_id=missing.pk).exists()
     assert not LinkReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data/",  # a cloud's metadata service
+        "http://10.0.0.7/",
+        "http://[::1]/",
+        "http://localhost/",
+        "http://[::ffff:127.0.0.1]/",
+    ],
+)
+def test_it_never_asks_a_private_address(url):
+    outcome = linkcheck.check(url, timeout=1, user_agent="test")
+    assert outcome.status == linkcheck.UNREACHABLE
+    assert outcome.error == "a private address: not asked"
+
+
+def test_a_link_on_the_sites_own_network_is_reported_not_requested(link_server, settings, roadmap):
+    from roadmap.services import link_checks_run
+
+    settings.LINK_CHECK_PRIVATE_ADDRESSES = False  # as in production
+    Resource.objects.exclude(url="").update(url=link_server.url("/ok"))
+    summary = link_checks_run(timeout=1, delay=0)
+    assert dict(summary.statuses) == {"unreachable": 1}
+    assert link_server.requests == []  # not one request reached it
+
+
+@pytest.mark.parametrize(
+    "url", ["http://example.com:99999/", "http://example.com:port/", "ftp://example.com/"]
+)
+def test_an_address_that_is_no_web_address_is_reported_not_a_crash(url):
+    outcome = linkcheck.check(url, timeout=1, user_agent="test")
+    assert outcome.status == linkcheck.UNREACHABLE
+    assert outcome.error == "not a web address"
