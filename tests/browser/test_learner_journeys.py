@@ -229,6 +229,29 @@ def test_every_control_is_44_px_on_a_touch_screen(site, new_context, learner, pe
     assert not small, small
 
 
+@PHONE_CONTEXT
+def test_every_mentor_control_is_44_px_on_a_touch_screen(site, new_context, mentor, learner, people):
+    cohort = mentor.mentored_cohorts.filter(memberships__user=learner).order_by("pk").first()
+    context = new_context()
+    sign_in(context, site, mentor)
+    page = context.new_page()
+    small = {}
+    for path in [
+        reverse("cohorts:mentor_home"),
+        reverse("cohorts:detail", kwargs={"pk": cohort.pk}),
+        reverse("cohorts:learner", kwargs={"pk": cohort.pk, "user_id": learner.pk}),
+        reverse("cohorts:nudge", kwargs={"pk": cohort.pk}) + f"?learner={learner.pk}",
+        reverse("cohorts:mentors", kwargs={"pk": cohort.pk}),
+        reverse("cohorts:settings"),
+    ]:
+        page.goto(site.url + path)
+        page.evaluate("document.getElementById('site-menu').open = true")
+        found = page.evaluate(SMALL_CONTROLS)
+        if found:
+            small[path] = found[:10]
+    assert not small, small
+
+
 def test_it_shares_a_learners_progress_at_an_address_they_can_stop(site, page, new_context, learner, people):
     LearnerLink.objects.filter(user=learner).delete()
     sign_in(page.context, site, learner)
