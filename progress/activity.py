@@ -9,6 +9,7 @@ America/New_York. The database groups the log by local day in one query
 """
 
 import zoneinfo
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -87,11 +88,36 @@ class ActivitySummary:
         return f"{self.streak} day{'' if self.streak == 1 else 's'}"
 
 
-def activity_summary(user, *, now: datetime | None = None) -> ActivitySummary:
-    """Streak and heatmap in the learner's time zone (one query)."""
+# A learner's summary is kept in this process while their change stamp and their day stay
+# the same: the activity log is written only by the triggers that log a status change, and
+# the same statement raises the learner's stamp (progress/migrations/0010). One summary per
+# learner, the least recently shown dropped first (some 30 KB each).
+_KEPT: "OrderedDict[int, tuple[tuple, ActivitySummary]]" = OrderedDict()
+KEPT_LEARNERS = 500
+
+
+def forget_kept_summaries() -> None:
+    """Drop the summaries kept in this process (tests, whose rolled-back stamps come back)."""
+    _KEPT.clear()
+
+
+def activity_summary(user, *, now: datetime | None = None, stamp: int | None = None) -> ActivitySummary:
+    """Streak and heatmap in the learner's time zone: one query, or none when `stamp` (the
+    learner's change stamp, read with their figures) is the one the kept summary was made at."""
     today = local_today(user, now)
+    key = (stamp, today, user.time_zone)
+    kept = _KEPT.get(user.pk) if stamp is not None else None
+    if kept is not None and kept[0] == key:
+        _KEPT.move_to_end(user.pk)
+        return kept[1]
     counts = daily_counts(user)
-    return ActivitySummary(today=today, streak=streak(counts, today), heatmap=heatmap(counts, today))
+    summary = ActivitySummary(today=today, streak=streak(counts, today), heatmap=heatmap(counts, today))
+    if stamp is not None:
+        _KEPT[user.pk] = (key, summary)
+        _KEPT.move_to_end(user.pk)
+        while len(_KEPT) > KEPT_LEARNERS:
+            _KEPT.popitem(last=False)
+    return summary
 
 
 def topic_url(structure, topic_id: int) -> str:

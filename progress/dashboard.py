@@ -1,10 +1,11 @@
 """Everything the learner's dashboard (and a mentor's view of one learner) shows.
 
 Three queries besides the content version: the learner's figures
-(`progress.figures`, one UNION), the activity per day, and the ten latest
-changes together with their mentors' messages (`progress.activity.timeline`,
-one UNION). With the session and the user, the page stays within six
-(tests/progress/test_dashboard.py).
+(`progress.figures`, one UNION), the activity per day (none while the
+learner's change stamp, read with the figures, is the one their kept summary
+was made at), and the ten latest changes together with their mentors'
+messages (`progress.activity.timeline`, one UNION). With the session and the
+user, the page stays within six (tests/progress/test_dashboard.py).
 """
 
 from dataclasses import dataclass
@@ -109,4 +110,5 @@ def dashboard_for(user, *, now: datetime | None = None, cohort=None) -> Dashboar
         return None
     figures = learner_figures(user, structure, today=local_today(user, now), cohort_start=cohort_start)
     recent, inbox = timeline(user, structure, now=now, from_cohort=cohort.pk if cohort is not None else None)
-    return Dashboard(figures=figures, activity=activity_summary(user, now=now), recent=recent, messages=inbox)
+    activity = activity_summary(user, now=now, stamp=figures.stamp)
+    return Dashboard(figures=figures, activity=activity, recent=recent, messages=inbox)

@@ -19,7 +19,7 @@ cached structure (`roadmap.structure`), done once here:
 
 For one learner (`learner_figures`) one query brings it all (a UNION of the
 counts, the chosen sections and a row of facts: plan, cohort start, project
-counts). For many (`many_learner_figures`, a cohort) one query brings the
+counts, the learner's change stamp). For many (`many_learner_figures`, a cohort) one query brings the
 per-phase counts and chosen sections of every member; the caller brings the
 plan facts it already read with the memberships. The SQL is written out, the
 same for PostgreSQL and SQLite (see "Counting in SQL").
@@ -36,6 +36,7 @@ from django.db import connection
 from progress import plan as plans
 from progress.mentoring.models import Cohort, Membership
 from progress.models import (
+    ChangeStamp,
     LearningPlan,
     Pace,
     PathChoice,
@@ -163,6 +164,9 @@ class Figures:
     sections: Mapping[int, Tally] = field(default_factory=dict)
     topics: Mapping[int, Tally] = field(default_factory=dict)  # leaves (each 0 or 1 of a status)
     projects: ProjectCounts | None = None
+    # The learner's change stamp as the figures were read (`progress.models.ChangeStamp`):
+    # what was computed from their activity at the same stamp still holds. One learner only.
+    stamp: int = 0
 
     @property
     def overall_bar(self):
@@ -239,6 +243,7 @@ def _figures(
     topics: Mapping[int, Tally] | None = None,
     projects: ProjectCounts | None = None,
     schedules: dict | None = None,
+    stamp: int = 0,
 ) -> Figures:
     """A learner's figures from their counts (per phase, on their path) and the structure."""
     phases, overall = [], Tally()
@@ -259,6 +264,7 @@ def _figures(
         sections=sections or {},
         topics=topics or {},
         projects=projects,
+        stamp=stamp,
     )
 
 
@@ -348,7 +354,7 @@ _CHOSEN = (
     f"SELECT 'chosen', user_id, section_id, 0, 0, 0, {_NO_FACTS} FROM {{choice}} WHERE user_id IN ({{users}})"
 )
 _FACTS = """
-    SELECT 'facts', u.id, NULL,
+    SELECT 'facts', u.id, COALESCE((SELECT s.value FROM {stamp} s WHERE s.user_id = u.id), 0),
         (SELECT COUNT(*) FROM {project} pp WHERE pp.user_id = u.id AND pp.status = 'done'),
         (SELECT COUNT(*) FROM {project} pp WHERE pp.user_id = u.id AND pp.reviewed_at IS NOT NULL
            AND (pp.review_seen_at IS NULL OR pp.review_seen_at < pp.reviewed_at)),
@@ -376,6 +382,7 @@ def _tables() -> dict[str, str]:
         "cohort": Cohort._meta.db_table,
         "plan": LearningPlan._meta.db_table,
         "user": get_user_model()._meta.db_table,
+        "stamp": ChangeStamp._meta.db_table,
     }
 
 
@@ -460,20 +467,21 @@ def learner_figures(
     )
     params = [user.pk, *(topics or []), user.pk, user.pk]
     parts: dict[str, dict] = defaultdict(dict)
-    chosen, facts = set(), None
+    chosen, facts, stamp = set(), None, 0
     for kind, _uid, ref, done, skipped, in_progress, day1, day2, text in _rows(sql, params):
         if kind == "chosen":
             chosen.add(ref)
         elif kind == "facts":
-            facts = (done, in_progress, skipped, _day(day1), _day(day2), text)
+            facts, stamp = (done, in_progress, skipped, _day(day1), _day(day2), text), int(ref)
         else:
             parts[kind][ref] = Tally(0, done, skipped, in_progress)
     projects_done, projects_started, unseen, plan_start, latest_cohort_start, pace = facts or (
         (0, 0, 0, None, None, None)
     )
-    return _figures(
+    figures = _figures(
         structure,
         user_id=user.pk,
+        stamp=stamp,
         phase_counts=parts["phase"],
         chosen=frozenset(chosen),
         plan_input=PlanInput(
@@ -489,6 +497,7 @@ def learner_figures(
             unseen_reviews=unseen,
         ),
     )
+    return figures
 
 
 def _members(user_ids) -> tuple[str, list]:

@@ -60,11 +60,14 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def forget_kept_cohort_rows():
-    """Each test starts without cohort rows kept in memory: a rolled-back test's ids and
-    change stamps come back in the next one (SQLite), with other learners behind them."""
+    """Each test starts without cohort rows or activity summaries kept in memory: a
+    rolled-back test's ids and change stamps come back in the next one (SQLite), with
+    other learners and other activity behind them."""
+    from progress.activity import forget_kept_summaries
     from progress.mentoring.table import forget_kept_rows
 
     forget_kept_rows()
+    forget_kept_summaries()
 
 
 @pytest.fixture(autouse=True)

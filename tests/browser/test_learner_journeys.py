@@ -204,13 +204,23 @@ SMALL_CONTROLS = f"""() => [...document.querySelectorAll({TOUCH_CONTROLS!r})]
   .map(([element, box]) => `${{element.tagName}} "${{element.textContent.trim().slice(0, 40)}}" ${{Math.round(box.width)}}x${{Math.round(box.height)}}`)"""
 
 
+def _small_controls(page, site, paths) -> dict[str, list[str]]:
+    """{path: controls smaller than 44 px} on each page, its menu open."""
+    small = {}
+    for path in paths:
+        page.goto(site.url + path)
+        page.evaluate("document.getElementById('site-menu').open = true")
+        found = page.evaluate(SMALL_CONTROLS)
+        if found:
+            small[path] = found[:10]
+    return small
+
+
 @PHONE_CONTEXT
 def test_every_control_is_44_px_on_a_touch_screen(site, new_context, learner, people):
     context = new_context()
     sign_in(context, site, learner)
-    page = context.new_page()
-    small = {}
-    for path in [
+    paths = [
         "/",
         "/phases/prerequisites/",
         "/dashboard/",
@@ -220,12 +230,8 @@ def test_every_control_is_44_px_on_a_touch_screen(site, new_context, learner, pe
         "/plan/",
         "/search/?q=learning",
         "/accounts/profile/",
-    ]:
-        page.goto(site.url + path)
-        page.evaluate("document.getElementById('site-menu').open = true")
-        found = page.evaluate(SMALL_CONTROLS)
-        if found:
-            small[path] = found[:10]
+    ]
+    small = _small_controls(context.new_page(), site, paths)
     assert not small, small
 
 
@@ -234,21 +240,15 @@ def test_every_mentor_control_is_44_px_on_a_touch_screen(site, new_context, ment
     cohort = mentor.mentored_cohorts.filter(memberships__user=learner).order_by("pk").first()
     context = new_context()
     sign_in(context, site, mentor)
-    page = context.new_page()
-    small = {}
-    for path in [
+    paths = [
         reverse("cohorts:mentor_home"),
         reverse("cohorts:detail", kwargs={"pk": cohort.pk}),
         reverse("cohorts:learner", kwargs={"pk": cohort.pk, "user_id": learner.pk}),
         reverse("cohorts:nudge", kwargs={"pk": cohort.pk}) + f"?learner={learner.pk}",
         reverse("cohorts:mentors", kwargs={"pk": cohort.pk}),
         reverse("cohorts:settings"),
-    ]:
-        page.goto(site.url + path)
-        page.evaluate("document.getElementById('site-menu').open = true")
-        found = page.evaluate(SMALL_CONTROLS)
-        if found:
-            small[path] = found[:10]
+    ]
+    small = _small_controls(context.new_page(), site, paths)
     assert not small, small
 
 

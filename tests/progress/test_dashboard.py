@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from progress.activity import forget_kept_summaries
 from progress.mentoring.models import Nudge
 from progress.models import Activity, LearningPlan, Pace, PathChoice, TopicProgress, TopicStatus
 from progress.services import progress_set_status, project_update
@@ -144,6 +145,19 @@ def test_it_shows_the_streak_and_heatmap(client, learner, roadmap):
     assert "1 change on" in content
 
 
+def test_the_heatmap_shows_a_change_on_the_next_look(client, learner, roadmap):
+    """The summary is kept while the learner's change stamp stays; a change raises it."""
+    topics = list(Topic.objects.leaves()[:2])
+    progress_set_status(user=learner, topic=topics[0], status=TopicStatus.DONE)
+    client.force_login(learner)
+    assert client.get(URL).context["dashboard"].activity.heatmap.total == 1
+    progress_set_status(user=learner, topic=topics[1], status=TopicStatus.DONE)
+    assert client.get(URL).context["dashboard"].activity.heatmap.total == 2
+    learner.time_zone = "Pacific/Kiritimati"  # another day, maybe: counted again in that zone
+    learner.save(update_fields=["time_zone"])
+    assert client.get(URL).context["dashboard"].activity.heatmap.total == 2
+
+
 def test_it_hides_other_learners_progress(client, learner, outsider, roadmap):
     topic = Topic.objects.leaves().first()
     progress_set_status(user=outsider, topic=topic, status=TopicStatus.DONE)
@@ -178,10 +192,14 @@ def test_it_costs_a_fixed_number_of_queries(client, heavy, mentor, cohort, djang
     )
     client.force_login(heavy)
     client.get(URL)  # the content, read once into the cached structure
+    forget_kept_summaries()
     # Session, user, content version, the learner's figures, activity per day, latest changes
     # with their mentors' messages.
     with django_assert_max_num_queries(6):
         response = client.get(URL)
+    # Nothing changed since: the activity summary kept from that look serves.
+    with django_assert_max_num_queries(5):
+        assert client.get(URL).context["dashboard"].activity == response.context["dashboard"].activity
     assert [message.message for message in response.context["dashboard"].messages] == [
         "Nudge 1",
         "Nudge 2",
