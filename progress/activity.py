@@ -9,7 +9,6 @@ America/New_York. The database groups the log by local day in one query
 """
 
 import zoneinfo
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -22,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from progress.kept import Kept
 from progress.mentoring.models import Nudge
 from progress.models import Activity, ProjectStatus, TopicStatus
 from progress.presentation import Heatmap, heatmap, machine_time, site_datetime, week_strip
@@ -92,8 +92,8 @@ class ActivitySummary:
 # the same: the activity log is written only by the triggers that log a status change, and
 # the same statement raises the learner's stamp (progress/migrations/0010). One summary per
 # learner, the least recently shown dropped first (some 30 KB each).
-_KEPT: "OrderedDict[int, tuple[tuple, ActivitySummary]]" = OrderedDict()
 KEPT_LEARNERS = 500
+_KEPT = Kept(limit=KEPT_LEARNERS)
 
 
 def forget_kept_summaries() -> None:
@@ -106,17 +106,13 @@ def activity_summary(user, *, now: datetime | None = None, stamp: int | None = N
     learner's change stamp, read with their figures) is the one the kept summary was made at."""
     today = local_today(user, now)
     key = (stamp, today, user.time_zone)
-    kept = _KEPT.get(user.pk) if stamp is not None else None
-    if kept is not None and kept[0] == key:
-        _KEPT.move_to_end(user.pk)
-        return kept[1]
+    kept = _KEPT.get(user.pk, key) if stamp is not None else None
+    if kept is not None:
+        return kept
     counts = daily_counts(user)
     summary = ActivitySummary(today=today, streak=streak(counts, today), heatmap=heatmap(counts, today))
     if stamp is not None:
-        _KEPT[user.pk] = (key, summary)
-        _KEPT.move_to_end(user.pk)
-        while len(_KEPT) > KEPT_LEARNERS:
-            _KEPT.popitem(last=False)
+        _KEPT.put(user.pk, key, summary)
     return summary
 
 

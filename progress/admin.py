@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from config.validators import validate_multiline_text
+from progress.admin_access import ReadOnlyForSuperusers
 from progress.mentoring import admin as mentoring_admin  # noqa: F401  (registers cohorts)
 from progress.models import (
     LINK_REPORT_NOTE_MAX_LENGTH,
@@ -33,25 +34,6 @@ from progress.models import (
     TopicProgress,
 )
 from progress.services import link_reports_resolve
-
-
-class ReadOnlyForSuperusers(admin.ModelAdmin):
-    """A learner's own data: superusers may look and delete, nobody edits here."""
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 @admin.register(TopicProgress)

@@ -44,7 +44,6 @@ from progress.models import (
     TopicProgress,
     TopicStatus,
 )
-from roadmap.models import Topic
 from roadmap.structure import PhaseNode, SectionNode, Structure, TopicNode
 
 COMPLETED = frozenset({TopicStatus.DONE, TopicStatus.SKIPPED})
@@ -371,11 +370,6 @@ _FACTS = """
 def _tables() -> dict[str, str]:
     return {
         "progress": TopicProgress._meta.db_table,
-        "topic": Topic._meta.db_table,
-        "section": Topic._meta.get_field("section").related_model._meta.db_table,
-        "phase": Topic._meta.get_field("section")
-        .related_model._meta.get_field("phase")
-        .related_model._meta.db_table,
         "choice": PathChoice._meta.db_table,
         "project": ProjectProgress._meta.db_table,
         "membership": Membership._meta.db_table,

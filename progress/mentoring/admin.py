@@ -14,6 +14,7 @@ from django.db.models import Count, Prefetch
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 from config.validators import validate_multiline_text, validate_single_line_text
+from progress.admin_access import ReadOnlyForSuperusers
 from progress.mentoring.models import Cohort, Membership, MentorSettings, Nudge
 
 
@@ -167,7 +168,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Nudge)
-class NudgeAdmin(admin.ModelAdmin):
+class NudgeAdmin(ReadOnlyForSuperusers):
     """The log of nudges and notices: who sent what to whom, and when. Read-only."""
 
     list_display = ["created_at", "kind", "sender", "learner", "cohort_name", "emailed", "dismissed_at"]
@@ -181,21 +182,6 @@ class NudgeAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["sender", "learner"]
     date_hierarchy = "created_at"
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 class MentorSettingsAdminForm(forms.ModelForm):

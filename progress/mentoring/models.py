@@ -5,6 +5,7 @@ They belong to the `progress` app (tables `progress_cohort`, `progress_membershi
 so Django finds them there.
 """
 
+import re
 import secrets
 
 from django.conf import settings
@@ -31,6 +32,11 @@ DEFAULT_NUDGE_TEMPLATE = (
 def new_invite_token() -> str:
     """A secret for a cohort's join link: 32 random bytes, URL-safe (43 characters)."""
     return secrets.token_urlsafe(32)
+
+
+# What a join or co-mentor link's token can look like: anything else is no link of ours,
+# and never reaches the database.
+INVITE_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class CohortQuerySet(models.QuerySet):

@@ -24,7 +24,6 @@ access helpers in `progress.mentoring.access`; nothing here checks permissions.
 """
 
 import statistics
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -38,6 +37,7 @@ from django.utils.timesince import timesince
 
 from progress.activity import local_today
 from progress.figures import Figures, PlanInput, many_learner_figures
+from progress.kept import Kept
 from progress.mentoring.models import Cohort, Membership, Nudge
 from progress.models import (
     Activity,
@@ -237,8 +237,8 @@ def _saved_plan(user):
 # hour at most (every time zone's day starts on a quarter hour). One entry per
 # cohort, {cohort id: (fingerprint, rows)}, the least recently shown dropped first
 # once they hold more than KEPT_LEARNERS rows (4.4 KB each, measured: 45 MB a process at most).
-_KEPT: "OrderedDict[int, tuple[tuple, list[dict]]]" = OrderedDict()
 KEPT_LEARNERS = 10_000
+_KEPT = Kept(limit=KEPT_LEARNERS, weigh=len)
 KEPT_FOR = timedelta(minutes=15)
 
 _FINGERPRINTS = """
@@ -342,20 +342,12 @@ def learner_rows(cohorts, *, now: datetime | None = None) -> tuple[list, dict[in
     fingerprints = _fingerprints(ids)
     quarter = int(now.timestamp() // KEPT_FOR.total_seconds())
     keys = {pk: (structure.version, fingerprints[pk], quarter) for pk in ids if pk in fingerprints}
-    kept = {}
-    for pk, key in keys.items():
-        entry = _KEPT.get(pk)
-        if entry is not None and entry[0] == key:
-            kept[pk] = entry[1]
-            _KEPT.move_to_end(pk)
+    kept = {pk: facts for pk, key in keys.items() if (facts := _KEPT.get(pk, key)) is not None}
     missing = [pk for pk in keys if pk not in kept]
     if missing:
         for pk, facts in _member_facts(missing, structure, now).items():
             kept[pk] = facts
-            _KEPT[pk] = (keys[pk], facts)
-            _KEPT.move_to_end(pk)
-        while len(_KEPT) > 1 and sum(len(facts) for _key, facts in _KEPT.values()) > KEPT_LEARNERS:
-            _KEPT.popitem(last=False)
+            _KEPT.put(pk, keys[pk], facts)
     for pk, facts in kept.items():
         rows[pk] = [_row(member, now) for member in facts]
     return list(structure.phases), rows

@@ -169,19 +169,28 @@ class SectionAdmin(KeyedAdmin):
 # Topics: a tree per section -------------------------------------------------------
 
 
-class DescribedFilter(admin.SimpleListFilter):
-    title = "description"
-    parameter_name = "described"
+class FilledInFilter(admin.SimpleListFilter):
+    """Rows whose text `field` is filled in ("yes") or left blank ("no"), with labels of their own."""
+
+    field = ""
+    labels = ("", "")  # (filled in, blank)
 
     def lookups(self, request, model_admin):
-        return [("yes", "Has a description"), ("no", "No description yet")]
+        return [("yes", self.labels[0]), ("no", self.labels[1])]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.exclude(description="")
+            return queryset.exclude(**{self.field: ""})
         if self.value() == "no":
-            return queryset.filter(description="")
+            return queryset.filter(**{self.field: ""})
         return queryset
+
+
+class DescribedFilter(FilledInFilter):
+    title = "description"
+    parameter_name = "described"
+    field = "description"
+    labels = ("Has a description", "No description yet")
 
 
 class TopicShapeFilter(admin.SimpleListFilter):
@@ -262,19 +271,11 @@ class TopicAdmin(KeyedAdmin):
 # Resources ------------------------------------------------------------------------
 
 
-class HasLinkFilter(admin.SimpleListFilter):
+class HasLinkFilter(FilledInFilter):
     title = "link"
     parameter_name = "link"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Has a link"), ("no", "Publisher only (no link)")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.exclude(url="")
-        if self.value() == "no":
-            return queryset.filter(url="")
-        return queryset
+    field = "url"
+    labels = ("Has a link", "Publisher only (no link)")
 
 
 @admin.register(Resource)

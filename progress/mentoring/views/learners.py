@@ -1,8 +1,6 @@
 """What a learner does with cohorts: join one from its link, see theirs, leave one, and dismiss
 a mentor's message on their dashboard."""
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,10 +10,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from progress.mentoring.access import get_own_membership, get_own_message
-from progress.mentoring.models import Cohort, Membership
+from progress.mentoring.models import INVITE_TOKEN_SHAPE, Cohort, Membership
 from progress.mentoring.services import membership_join, membership_leave, nudge_dismiss
-
-INVITE_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @require_safe

@@ -6,8 +6,6 @@ invites and removes co-mentors and may delete it. An archived cohort changes
 in nothing but being restored or deleted.
 """
 
-import re
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from progress.mentoring.access import get_cohort_for_mentor
 from progress.mentoring.forms import CohortForm
-from progress.mentoring.models import Cohort
+from progress.mentoring.models import INVITE_TOKEN_SHAPE, Cohort
 from progress.mentoring.services import (
     CohortNameTaken,
     cohort_create,
@@ -27,8 +25,6 @@ from progress.mentoring.services import (
     comentor_accept,
     comentor_remove,
 )
-
-TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -167,7 +163,7 @@ def mentor_remove(request, pk, user_id):
 @require_http_methods(["GET", "HEAD", "POST"])
 def mentor_invite(request, token):
     """The co-mentor link: anyone holding it sees the cohort's name; a mentor accepts with a POST."""
-    well_formed = TOKEN_SHAPE.fullmatch(token) is not None
+    well_formed = INVITE_TOKEN_SHAPE.fullmatch(token) is not None
     cohort = (
         Cohort.objects.filter(mentor_invite_token=token).select_related("owner").first()
         if well_formed

@@ -188,7 +188,7 @@ def test_the_least_recently_shown_cohort_is_dropped_first(learner, mentor, cohor
 
     other = Cohort.objects.create(name="Other")
     Membership.objects.create(cohort=other, user=outsider)
-    monkeypatch.setattr(table, "KEPT_LEARNERS", 1)
+    monkeypatch.setattr(table._KEPT, "limit", 1)
     _look(cohort)
     _look(other)
     assert list(table._KEPT) == [other.pk]
